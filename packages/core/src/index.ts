@@ -1,0 +1,65 @@
+export type {
+  Capabilities,
+  CopyOptions,
+  DeleteOptions,
+  FileMetadata,
+  FsConfig,
+  ListOptions,
+  MoveOptions,
+  OperationOptions,
+  PinotFS,
+  PinotFSConstructor,
+  Progress,
+  ReadOptions,
+  TransferOptions,
+  UriLike,
+  WriteOptions,
+  WriteSource,
+} from './types.js';
+export {
+  AbortedError,
+  AlreadyExistsError,
+  DeepstoreError,
+  InvalidInputError,
+  NotEmptyError,
+  NotFoundError,
+  PermissionDeniedError,
+  PluginNotInstalledError,
+  TransientError,
+  UnsupportedError,
+  asAbortedIfSignalled,
+  isDeepstoreError,
+  isErrorKind,
+  throwIfAborted,
+  type ErrorContext,
+  type ErrorKind,
+} from './errors.js';
+export { fromNodeError } from './node-errors.js';
+export {
+  baseName,
+  decodedPath,
+  encodeSegment,
+  isSameOrUnder,
+  joinUri,
+  parentUri,
+  redactUri,
+  relativePath,
+  sameUri,
+  schemeOf,
+  toUrl,
+  withoutTrailingSlash,
+} from './uri.js';
+export { BaseFileSystem, DEFAULT_TREE_CONCURRENCY, signalOf, walkLocal } from './base-filesystem.js';
+export { LOCAL_CHUNK, syncDir, tempSibling, toReadable, writeFileAtomic, type AtomicWriteOptions } from './local-files.js';
+export { AggregateProgress, ProgressReporter, progressStream } from './progress.js';
+export { forEachLimit } from './concurrency.js';
+export {
+  BUILTIN_SCHEMES,
+  FileSystemRegistry,
+  defaultRegistry,
+  resolveFileSystem,
+  type FsFactory,
+  type ModuleImporter,
+  type RegistryOptions,
+} from './registry.js';
+export { copyAcross, type CopyAcrossOptions } from './transfer.js';

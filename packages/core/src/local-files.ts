@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { constants as fsc } from 'node:fs';
+import { link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AlreadyExistsError, asAbortedIfSignalled, throwIfAborted } from './errors.js';
+import { fromNodeError } from './node-errors.js';
+import { ProgressReporter, progressStream } from './progress.js';
+import type { Progress, WriteSource } from './types.js';
+
+/** Chunk size for local file streams: large chunks cut per-chunk overhead on big segment files. */
+export const LOCAL_CHUNK = 1 << 20;
+
+export function toReadable(data: WriteSource): Readable {
+  if (data instanceof Readable) return data;
+  if (typeof data === 'string' || data instanceof Uint8Array) return Readable.from([Buffer.from(data)], { objectMode: false });
+  return Readable.from(data, { objectMode: false });
+}
+
+/** A temp name next to `target`, hidden, short enough for NAME_MAX even for long target names. */
+export function tempSibling(target: string): string {
+  const base = Buffer.from(path.basename(target)).subarray(0, 180).toString().replace(/\uFFFD+$/, '');
+  return path.join(path.dirname(target), `.${base}.${randomBytes(6).toString('hex')}.deepstore-tmp`);
+}
+
+export interface AtomicWriteOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  size?: number;
+  /** With false an existing target is refused atomically (link(2) fails with EEXIST). Default true. */
+  overwrite?: boolean;
+  /** fsync the data before it becomes visible (default true). */
+  fsync?: boolean;
+  /** URI to name in errors and progress (defaults to the path). */
+  uri?: string;
+  operation?: string;
+}
+
+/**
+ * Writes a local file all-or-nothing: data goes to a hidden temp file beside the target,
+ * is fsynced, then renamed into place. On any error or abort the temp file is removed and
+ * the target is left as it was.
+ */
+export async function writeFileAtomic(target: string, data: WriteSource, options: AtomicWriteOptions = {}): Promise<void> {
+  const context = { operation: options.operation ?? 'write', uri: options.uri ?? target };
+  throwIfAborted(options.signal, context);
+  const source = toReadable(data);
+  let tmp: string | undefined;
+  try {
+    await mkdir(path.dirname(target), { recursive: true });
+    tmp = tempSibling(target);
+    const fh = await open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o666);
+    try {
+      const reporter = new ProgressReporter(options.onProgress, options.size, options.uri);
+      const out = fh.createWriteStream({ autoClose: false, highWaterMark: LOCAL_CHUNK });
+      await pipeline(source, progressStream(reporter), out, options.signal ? { signal: options.signal } : {});
+      // A replaced file keeps its permission bits, as an in-place rewrite would.
+      const previous = await stat(target).catch(() => undefined);
+      if (previous?.isFile()) await fh.chmod(previous.mode & 0o7777);
+      if (options.fsync !== false) await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    throwIfAborted(options.signal, context);
+    if (options.overwrite === false) {
+      // link() refuses an existing target atomically, unlike rename().
+      await link(tmp, target);
+      await unlink(tmp);
+    } else {
+      await rename(tmp, target);
+    }
+    tmp = undefined;
+    if (options.fsync !== false) await syncDir(path.dirname(target));
+  } catch (err) {
+    source.destroy();
+    if (tmp !== undefined) await unlink(tmp).catch(() => undefined);
+    const e = asAbortedIfSignalled(err, options.signal, context);
+    if ((e as { code?: string }).code === 'EEXIST') throw new AlreadyExistsError('already exists (overwrite is off)', context);
+    throw fromNodeError(e, context);
+  }
+}
+
+/** fsyncs a directory so a rename in it survives a crash; filesystems that refuse it (some NFS) are tolerated. */
+export async function syncDir(dir: string): Promise<void> {
+  let fh;
+  try {
+    fh = await open(dir, fsc.O_RDONLY | fsc.O_DIRECTORY);
+    await fh.sync();
+  } catch {
+    // Best effort: durability of the directory entry, not correctness, depends on it.
+  } finally {
+    await fh?.close();
+  }
+}
