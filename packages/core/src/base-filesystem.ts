@@ -257,6 +257,8 @@ export abstract class BaseFileSystem implements PinotFS {
 
   openWrite(uri: UriLike, options: WriteOptions = {}): Writable {
     const pipe = new PassThrough({ highWaterMark: LOCAL_CHUNK });
+    // Failures reach the caller through the writable; the upload sees the destroyed pipe.
+    pipe.on('error', () => undefined);
     // Assigned right after the stream exists; its callbacks run only later.
     const upload: { settled?: Promise<void> } = {};
     const writable = new Writable({

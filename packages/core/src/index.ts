@@ -47,6 +47,7 @@ export {
   sameUri,
   schemeOf,
   toUrl,
+  uriFromPath,
   withoutTrailingSlash,
 } from './uri.js';
 export { BaseFileSystem, DEFAULT_TREE_CONCURRENCY, signalOf, walkLocal } from './base-filesystem.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
-import { link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -46,22 +46,21 @@ export async function writeFileAtomic(target: string, data: WriteSource, options
   const context = { operation: options.operation ?? 'write', uri: options.uri ?? target };
   throwIfAborted(options.signal, context);
   const source = toReadable(data);
+  // An error the source emits before the pipeline attaches must not become an uncaught exception;
+  // the pipeline still sees the destroyed source and fails.
+  source.on('error', () => undefined);
   let tmp: string | undefined;
   try {
     await mkdir(path.dirname(target), { recursive: true });
     tmp = tempSibling(target);
     const fh = await open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o666);
-    try {
-      const reporter = new ProgressReporter(options.onProgress, options.size, options.uri);
-      const out = fh.createWriteStream({ autoClose: false, highWaterMark: LOCAL_CHUNK });
-      await pipeline(source, progressStream(reporter), out, options.signal ? { signal: options.signal } : {});
-      // A replaced file keeps its permission bits, as an in-place rewrite would.
-      const previous = await stat(target).catch(() => undefined);
-      if (previous?.isFile()) await fh.chmod(previous.mode & 0o7777);
-      if (options.fsync !== false) await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    const reporter = new ProgressReporter(options.onProgress, options.size, options.uri);
+    // The stream owns the handle and closes it; `flush` fsyncs the data before the close.
+    const out = fh.createWriteStream({ highWaterMark: LOCAL_CHUNK, flush: options.fsync !== false });
+    await pipeline(source, progressStream(reporter), out, options.signal ? { signal: options.signal } : {});
+    // A replaced file keeps its permission bits, as an in-place rewrite would.
+    const previous = await stat(target).catch(() => undefined);
+    if (previous?.isFile()) await chmod(tmp, previous.mode & 0o7777);
     throwIfAborted(options.signal, context);
     if (options.overwrite === false) {
       // link() refuses an existing target atomically, unlike rename().

@@ -112,13 +112,24 @@ export function relativePath(parent: UriLike, child: UriLike): string | undefine
   const p = withoutTrailingSlash(toUrl(parent));
   const c = withoutTrailingSlash(toUrl(child));
   if (p.protocol !== c.protocol || p.host !== c.host) return undefined;
-  const prefix = p.pathname === '/' ? '/' : `${p.pathname}/`;
-  if (!c.pathname.startsWith(prefix) || c.pathname.length === prefix.length) return undefined;
-  return c.pathname
-    .slice(prefix.length)
+  // Compare decoded segments: `+`, `'` or `(` may be encoded by one producer and not by another.
+  const ps = segmentsOf(p);
+  const cs = segmentsOf(c);
+  if (cs.length <= ps.length || ps.some((s, i) => cs[i] !== s)) return undefined;
+  return cs.slice(ps.length).join('/');
+}
+
+function segmentsOf(url: URL): string[] {
+  return url.pathname
     .split('/')
-    .map((s) => decodeURIComponent(s))
-    .join('/');
+    .filter((s) => s !== '')
+    .map((s) => decodeURIComponent(s));
+}
+
+/** Builds a URI from a scheme, an authority and a decoded absolute path, encoding each segment the same way everywhere. */
+export function uriFromPath(scheme: string, authority: string, decodedAbsolutePath: string): string {
+  const segs = decodedAbsolutePath.split('/').filter((s) => s !== '');
+  return `${scheme}://${authority}/${segs.map(encodeSegment).join('/')}`;
 }
 
 /** True if both URIs name the same entry (trailing slashes ignored). */

@@ -18,6 +18,7 @@ import {
   tempSibling,
   throwIfAborted,
   toUrl,
+  uriFromPath,
   writeFileAtomic,
   type Capabilities,
   type DeleteOptions,
@@ -318,7 +319,7 @@ export function toPath(uri: UriLike, operation: string): string {
 
 function metadata(p: string, st: Stats): FileMetadata {
   return {
-    uri: pathToFileURL(p).href,
+    uri: uriFromPath('file', '', p),
     isDirectory: st.isDirectory(),
     length: st.isDirectory() ? 0 : st.size,
     lastModified: Math.floor(st.mtimeMs),
