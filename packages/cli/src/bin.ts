@@ -1,2 +1,24 @@
 #!/usr/bin/env node
-export {};
+import { main } from './main.js';
+
+// A reader that goes away (`deepstore ls ... | head`) must not crash the process with EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') process.exitCode = 1;
+});
+
+let settled = false;
+process.on('exit', (code) => {
+  // The event loop ran dry while an operation was still pending: an adapter lost track of
+  // its own work. Say so instead of exiting silently with success.
+  if (!settled && code === 0) {
+    process.stderr.write('deepstore: internal error: the operation stopped before finishing (set DEEPSTORE_DEBUG=1 and report it)\n');
+    process.exitCode = 1;
+  }
+});
+
+void main(process.argv).then((code) => {
+  settled = true;
+  process.exitCode = code;
+  // Let stdout drain and exit naturally; if a plugin left a handle open, do not hang forever.
+  setTimeout(() => process.exit(code), 2000).unref();
+});
