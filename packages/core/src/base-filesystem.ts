@@ -133,8 +133,11 @@ export abstract class BaseFileSystem implements PinotFS {
     if (dstMeta && options.overwrite === false) {
       throw new AlreadyExistsError('destination exists (overwrite is off)', { operation: 'copy', uri: dst });
     }
+    if (dstMeta && dstMeta.isDirectory !== srcMeta.isDirectory) {
+      // Replacing a tree by a file (or back) would mean deleting first: refuse rather than risk the data.
+      throw new AlreadyExistsError(`destination is a ${dstMeta.isDirectory ? 'directory' : 'file'} and the source is not`, { operation: 'copy', uri: dst });
+    }
     if (!srcMeta.isDirectory) {
-      if (dstMeta?.isDirectory) await this.delete(dst, { force: true, ...signalOf(options) });
       await this.copyFile(src, dst, srcMeta, options);
       return;
     }
@@ -154,7 +157,6 @@ export abstract class BaseFileSystem implements PinotFS {
    */
   protected async copyTree(src: UriLike, dst: UriLike, dstMeta: FileMetadata | undefined, options: CopyOptions): Promise<void> {
     const entries = await this.listWithMetadata(src, { recursive: true, ...signalOf(options) });
-    if (dstMeta && !dstMeta.isDirectory) await this.delete(dst, signalOf(options));
     await this.mkdir(dst, signalOf(options));
     const files = entries.filter((e) => !e.isDirectory);
     const total = files.reduce((n, f) => n + f.length, 0);
