@@ -43,7 +43,10 @@ export function toS3Error(err: unknown, context: ErrorContext): DeepstoreError {
   if (name === 'AbortError' || e.code === 'ABORT_ERR') return new AbortedError(undefined, ctx);
   if (name === 'NoSuchBucket') return new NotFoundError(detail('bucket does not exist'), ctx);
   if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) return new NotFoundError(detail('no such object'), ctx);
-  if (name === 'PreconditionFailed' || status === 412) return new AlreadyExistsError(detail('already exists'), ctx);
+  if (name === 'PreconditionFailed' || status === 412) {
+    const reading = context.operation === 'openRead' || context.operation === 'copyToLocal';
+    return new AlreadyExistsError(detail(reading ? 'the object changed while it was being read' : 'already exists'), ctx);
+  }
   if (name === 'InvalidRange' || status === 416) return new InvalidInputError(detail('range not satisfiable'), ctx);
   if (name === 'AccessDenied' || name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch' || name === 'ExpiredToken' || status === 403 || status === 401) {
     return new PermissionDeniedError(detail('access denied'), ctx);

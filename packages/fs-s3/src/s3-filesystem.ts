@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream';
+import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -56,6 +55,7 @@ import { S3_MAX_PARTS, S3_MAX_SINGLE_COPY, parseS3Config, type S3FsConfig } from
 import { isExpiredCredentials, toS3Error } from './errors.js';
 import { copySource, dirPrefix, locate, uriOf, type S3Location } from './location.js';
 import { PartReader } from './part-reader.js';
+import { resumingRead } from './resuming-read.js';
 
 const CAPABILITIES: Capabilities = Object.freeze({
   read: true,
@@ -351,15 +351,29 @@ export class S3FileSystem extends BaseFileSystem {
       throw err;
     }
     const body = res.Body as Readable;
+    const total = res.ContentLength ?? 0;
     const plainMd5 = whole && /^"?[0-9a-f]{32}"?$/i.test(res.ETag ?? '') && !res.ServerSideEncryption?.startsWith('aws:kms') && !res.SSECustomerAlgorithm;
-    const verifier = new VerifyStream(res.ContentLength, plainMd5 ? res.ETag!.replace(/"/g, '').toLowerCase() : undefined, ctx);
-    pipeline(body, verifier, () => undefined);
-    if (signal) {
-      const onAbort = () => verifier.destroy(new AbortedError(undefined, ctx));
-      signal.addEventListener('abort', onAbort, { once: true });
-      verifier.once('close', () => signal.removeEventListener('abort', onAbort));
-    }
-    return verifier;
+    const etag = res.ETag;
+    return resumingRead(
+      {
+        start: offset,
+        end: offset + total - 1,
+        attempts: this.cfg.maxAttempts,
+        ...(plainMd5 ? { expectedMd5: etag!.replace(/"/g, '').toLowerCase() } : {}),
+        ctx,
+        ...(signal ? { signal } : {}),
+        classify: (err) => toS3Error(err, ctx),
+        open: async (position) => {
+          const again = await this.send<{ Body?: unknown }>(
+            new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, Range: `bytes=${position}-${offset + total - 1}`, ...(etag ? { IfMatch: etag } : {}) }),
+            ctx,
+            signal,
+          );
+          return again.Body as Readable;
+        },
+      },
+      body,
+    );
   }
 
   private async emptyAfterCheck(loc: S3Location, offset: number, ctx: ErrorContext, signal?: AbortSignal): Promise<Readable> {
@@ -397,13 +411,21 @@ export class S3FileSystem extends BaseFileSystem {
         ranges,
         this.cfg.multiPartUploadConcurrency,
         async ([start, end]) => {
-          const res = await this.send<{ Body?: unknown }>(
-            new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, Range: `bytes=${start}-${end}`, ...(head.ETag ? { IfMatch: head.ETag } : {}) }),
-            ctx,
-            options.signal,
+          const open = async (position: number) => {
+            const res = await this.send<{ Body?: unknown }>(
+              new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, Range: `bytes=${position}-${end}`, ...(head.ETag ? { IfMatch: head.ETag } : {}) }),
+              ctx,
+              options.signal,
+            );
+            return res.Body as Readable;
+          };
+          // Each range resumes on its own after a reset or stall, pinned to the version we looked at.
+          const body = resumingRead(
+            { start, end, open, attempts: this.cfg.maxAttempts, ctx, ...(options.signal ? { signal: options.signal } : {}), classify: (err) => toS3Error(err, ctx) },
+            await open(start),
           );
           let pos = start;
-          for await (const chunk of res.Body as Readable) {
+          for await (const chunk of body) {
             const buf = chunk as Buffer;
             await fh.write(buf, 0, buf.length, pos);
             pos += buf.length;
@@ -666,38 +688,5 @@ function addParents(entries: Map<string, FileMetadata>, loc: S3Location, prefix:
   for (let i = 1; i < parts.length; i++) {
     const dir = parts.slice(0, i).join('/');
     if (!entries.has(dir)) entries.set(dir, { uri: uriOf(loc, `${prefix}${dir}`), isDirectory: true, length: 0, lastModified: 0 });
-  }
-}
-
-/** Passes a download through, failing it if it ends short or its MD5 differs from the ETag. */
-class VerifyStream extends Transform {
-  private bytes = 0;
-  private readonly hash;
-  constructor(
-    private readonly expectedLength: number | undefined,
-    private readonly expectedMd5: string | undefined,
-    private readonly ctx: ErrorContext,
-  ) {
-    super({ highWaterMark: 1 << 20 });
-    this.hash = expectedMd5 ? createHash('md5') : undefined;
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.bytes += chunk.length;
-    this.hash?.update(chunk);
-    cb(null, chunk);
-  }
-  override _flush(cb: TransformCallback): void {
-    if (this.expectedLength !== undefined && this.bytes !== this.expectedLength) {
-      cb(new TransientError(`download ended after ${this.bytes} of ${this.expectedLength} bytes`, this.ctx));
-      return;
-    }
-    if (this.hash && this.expectedMd5) {
-      const got = this.hash.digest('hex');
-      if (got !== this.expectedMd5) {
-        cb(new TransientError(`downloaded bytes have MD5 ${got}, the object's ETag says ${this.expectedMd5}`, this.ctx));
-        return;
-      }
-    }
-    cb();
   }
 }

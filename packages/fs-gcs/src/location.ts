@@ -1,0 +1,33 @@
+import { InvalidInputError, decodedPath, toUrl, uriFromPath, type UriLike } from '@deepstore/core';
+
+export interface GcsLocation {
+  bucket: string;
+  /** Object name without leading or trailing slashes; '' for the bucket root. */
+  name: string;
+  trailingSlash: boolean;
+}
+
+export function locate(uri: UriLike, operation: string): GcsLocation {
+  let url: URL;
+  try {
+    url = toUrl(uri);
+  } catch (err) {
+    throw new InvalidInputError((err as Error).message, { operation });
+  }
+  if (url.protocol !== 'gs:') throw new InvalidInputError('not a gs: URI', { operation, uri: url });
+  if (!url.hostname) throw new InvalidInputError('the URI names no bucket (expected gs://bucket/object)', { operation, uri: url });
+  if (url.username || url.password) throw new InvalidInputError('credentials in the URI are not accepted; use the gcpKey setting or ADC', { operation, uri: url });
+  const path = decodedPath(url);
+  const name = path.replace(/\/{2,}/g, '/').replace(/^\/+/, '').replace(/\/+$/, '');
+  if (name.split('/').some((s) => s === '.' || s === '..')) throw new InvalidInputError('"." and ".." are not allowed in object names', { operation, uri: url });
+  if (Buffer.byteLength(name) > 1024) throw new InvalidInputError('object name longer than GCS allows (1024 bytes)', { operation, uri: url });
+  return { bucket: url.hostname, name, trailingSlash: path.length > 1 && path.endsWith('/') };
+}
+
+export function uriOf(bucket: string, name: string): string {
+  return uriFromPath('gs', bucket, `/${name}`);
+}
+
+export function dirPrefix(name: string): string {
+  return name === '' ? '' : `${name}/`;
+}

@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { AbortedError, TransientError, type DeepstoreError, type ErrorContext } from '@deepstore/core';
+
+export interface ResumingReadOptions {
+  /** First and last byte (inclusive) of the window to read. */
+  start: number;
+  end: number;
+  /** Opens the body from `position` to `end`; must pin the object version (If-Match). */
+  open: (position: number) => Promise<Readable>;
+  /** Total attempts for the body, the first included. */
+  attempts: number;
+  /** MD5 the whole window must hash to (plain ETags), or undefined. */
+  expectedMd5?: string;
+  ctx: ErrorContext;
+  signal?: AbortSignal;
+  /** Maps a native error onto a typed one; its `retryable` decides whether to resume. */
+  classify: (err: unknown) => DeepstoreError;
+}
+
+/**
+ * A download that survives a reset, a stall or a short body: it resumes with a ranged GET from
+ * the first byte not yet delivered (pinned to the same object version), so the consumer sees one
+ * uninterrupted, verified stream. It fails once the attempts are spent, and at once on an abort.
+ */
+export function resumingRead(options: ResumingReadOptions, first: Readable): Readable {
+  const { end, ctx, signal } = options;
+  let current: Readable | undefined = first;
+
+  async function* generate(): AsyncGenerator<Buffer> {
+    let position = options.start;
+    let attempt = 1;
+    const hash = options.expectedMd5 ? createHash('md5') : undefined;
+    try {
+      while (position <= end) {
+        try {
+          current ??= await options.open(position);
+          for await (const chunk of current) {
+            const buf = chunk as Buffer;
+            const piece = buf.length > end - position + 1 ? buf.subarray(0, end - position + 1) : buf;
+            position += piece.length;
+            hash?.update(piece);
+            yield piece;
+            if (position > end) break;
+          }
+          current.destroy();
+          current = undefined;
+          if (position <= end) throw new TransientError(`download ended at byte ${position} of ${end + 1}`, ctx);
+        } catch (err) {
+          current?.destroy();
+          current = undefined;
+          if (signal?.aborted) throw new AbortedError(undefined, ctx);
+          const mapped = options.classify(err);
+          if (!mapped.retryable || attempt >= options.attempts) throw mapped;
+          attempt += 1;
+          // Full jitter, as for request retries.
+          await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
+        }
+      }
+      if (hash && options.expectedMd5) {
+        const got = hash.digest('hex');
+        if (got !== options.expectedMd5) throw new TransientError(`downloaded bytes have MD5 ${got}, the object's ETag says ${options.expectedMd5}`, ctx);
+      }
+    } finally {
+      current?.destroy();
+    }
+  }
+
+  const out = Readable.from(generate(), { objectMode: false, highWaterMark: 1 << 20 });
+  if (signal) {
+    const onAbort = () => {
+      // Destroying the body wakes the generator if it is waiting on the network.
+      current?.destroy();
+      out.destroy(new AbortedError(undefined, ctx));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    out.once('close', () => signal.removeEventListener('abort', onAbort));
+  }
+  return out;
+}
