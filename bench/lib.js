@@ -61,3 +61,45 @@ export async function makeRandomFile(file, size, seed = 1) {
 
 export const mibps = (bytes, seconds) => bytes / MiB / seconds;
 export const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** Runs any command under GNU time; resolves to { seconds, rss } (peak RSS in bytes). */
+export async function timedRss(cmd, args, env = {}) {
+  const out = path.join(os.tmpdir(), `deepstore-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const seconds = await timed('/usr/bin/time', ['-f', '%M', '-o', out, cmd, ...args], env);
+  const rss = Number((await readFile(out, 'utf8')).trim().split('\n').pop()) * 1024;
+  await rm(out, { force: true });
+  return { seconds, rss };
+}
+
+/** Starts a peer's CLI (prints one JSON line when ready); resolves to { info, stop }. */
+export async function startPeerProcess(script, args = []) {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const info = await new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)));
+    });
+    child.on('exit', (code) => reject(new Error(`${script} exited ${code} before it was ready`)));
+  });
+  return {
+    info,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Makes `count` files of `size` pseudo-random bytes under `dir` (two levels, like segment trees). */
+export async function makeSmallFiles(dir, count, size) {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  for (let i = 0; i < count; i++) {
+    const sub = path.join(dir, `part-${String(i % 10).padStart(2, '0')}`);
+    if (i < 10) await mkdir(sub, { recursive: true });
+    const data = createHash('sha256').update(String(i)).digest();
+    await writeFile(path.join(sub, `file-${String(i).padStart(5, '0')}.bin`), Buffer.concat(Array.from({ length: Math.ceil(size / 32) }, () => data)).subarray(0, size));
+  }
+}

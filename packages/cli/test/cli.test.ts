@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, lines, run, tempDir, tree } from './helpers.js';
+import { PACKAGE_DIR, assertBuilt, lines, run, tempDir, tree } from './helpers.js';
 
 const ISO = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z';
 let root: string;
@@ -385,8 +385,22 @@ describe('schemes and errors', () => {
   });
 
   it('names the package of a scheme whose plugin is not installed', async () => {
-    const line = expectOneLineError(await run(['cat', 's3://bucket/key']));
-    expect(line).toContain('@deepstore/fs-s3');
+    // An installation with the CLI and only the local adapter, as a user who added no other plugin has.
+    const inst = fresh();
+    const cliDir = path.join(inst, 'node_modules', '@deepstore', 'cli');
+    mkdirSync(cliDir, { recursive: true });
+    cpSync(path.join(PACKAGE_DIR, 'dist'), path.join(cliDir, 'dist'), { recursive: true });
+    cpSync(path.join(PACKAGE_DIR, 'package.json'), path.join(cliDir, 'package.json'));
+    for (const dep of ['@deepstore/core', '@deepstore/fs-local', 'commander', 'dot-properties']) {
+      const link = path.join(inst, 'node_modules', dep);
+      mkdirSync(path.dirname(link), { recursive: true });
+      symlinkSync(realpathSync(path.join(PACKAGE_DIR, 'node_modules', dep)), link, 'dir');
+    }
+    const bin = path.join(cliDir, 'dist', 'bin.js');
+    const r = await run(['cat', 's3://bucket/key'], { bin, cwd: inst });
+    const line = expectOneLineError(r);
+    expect(line).toContain('pnpm add @deepstore/fs-s3');
+    expect(expectOneLineError(await run(['ls', 'gs://bucket/x'], { bin, cwd: inst }))).toContain('@deepstore/fs-gcs');
   });
 
   it('reports a malformed URI', async () => {

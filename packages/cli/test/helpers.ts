@@ -25,6 +25,8 @@ export interface RunResult {
 
 export interface RunOptions {
   cwd?: string;
+  /** Another copy of the CLI's bin.js to run (default: this package's build). */
+  bin?: string;
   env?: NodeJS.ProcessEnv;
   /** Kill the child and fail after this long (default 30 s). */
   timeoutMs?: number;
@@ -38,7 +40,7 @@ export function run(args: readonly string[], options: RunOptions = {}): Promise<
     const env = { ...process.env, ...options.env };
     delete env.DEEPSTORE_DEBUG;
     if (options.env?.DEEPSTORE_DEBUG !== undefined) env.DEEPSTORE_DEBUG = options.env.DEEPSTORE_DEBUG;
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

@@ -14,6 +14,8 @@ export interface ResumingReadOptions {
   expectedMd5?: string;
   ctx: ErrorContext;
   signal?: AbortSignal;
+  /** A body that delivers nothing for this many ms is cut and resumed (HTTP clients time out requests, not bodies). */
+  stallTimeout: number;
   /** Maps a native error onto a typed one; its `retryable` decides whether to resume. */
   classify: (err: unknown) => DeepstoreError;
 }
@@ -35,8 +37,19 @@ export function resumingRead(options: ResumingReadOptions, first: Readable): Rea
       while (position <= end) {
         try {
           current ??= await options.open(position);
-          for await (const chunk of current) {
-            const buf = chunk as Buffer;
+          const body = current;
+          const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+          for (;;) {
+            // The clock runs only while waiting on the network, not while the consumer is slow.
+            const timer = setTimeout(() => body.destroy(new TransientError(`download stalled: no data for ${options.stallTimeout} ms`, ctx)), options.stallTimeout);
+            let next: IteratorResult<Buffer>;
+            try {
+              next = await iterator.next();
+            } finally {
+              clearTimeout(timer);
+            }
+            if (next.done) break;
+            const buf = next.value;
             const piece = buf.length > end - position + 1 ? buf.subarray(0, end - position + 1) : buf;
             position += piece.length;
             hash?.update(piece);

@@ -359,6 +359,7 @@ export class S3FileSystem extends BaseFileSystem {
         start: offset,
         end: offset + total - 1,
         attempts: this.cfg.maxAttempts,
+        stallTimeout: this.cfg.socketTimeout,
         ...(plainMd5 ? { expectedMd5: etag!.replace(/"/g, '').toLowerCase() } : {}),
         ctx,
         ...(signal ? { signal } : {}),
@@ -421,7 +422,7 @@ export class S3FileSystem extends BaseFileSystem {
           };
           // Each range resumes on its own after a reset or stall, pinned to the version we looked at.
           const body = resumingRead(
-            { start, end, open, attempts: this.cfg.maxAttempts, ctx, ...(options.signal ? { signal: options.signal } : {}), classify: (err) => toS3Error(err, ctx) },
+            { start, end, open, attempts: this.cfg.maxAttempts, stallTimeout: this.cfg.socketTimeout, ctx, ...(options.signal ? { signal: options.signal } : {}), classify: (err) => toS3Error(err, ctx) },
             await open(start),
           );
           let pos = start;
