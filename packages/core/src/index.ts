@@ -64,3 +64,4 @@ export {
   type RegistryOptions,
 } from './registry.js';
 export { copyAcross, type CopyAcrossOptions } from './transfer.js';
+export { PartReader } from './part-reader.js';

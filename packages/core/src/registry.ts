@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DeepstoreError, InvalidInputError, PluginNotInstalledError, UnsupportedError } from './errors.js';
@@ -212,9 +212,35 @@ function instantiate(mod: unknown, specifier: string, scheme: string): PinotFS {
   return fs;
 }
 
+/**
+ * Imports a package as an ESM import from a file in `dir` would find it: node_modules folders
+ * from `dir` upwards, then the package's `exports` (or `main`). NODE_PATH is ignored, as ESM
+ * ignores it (CommonJS resolution would honour it and find packages the user never installed).
+ */
 async function importFrom(dir: string, specifier: string): Promise<unknown> {
-  const resolved = createRequire(path.join(path.resolve(dir), 'noop.js')).resolve(specifier);
-  return import(pathToFileURL(resolved).href);
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const pkgDir = path.join(d, 'node_modules', ...specifier.split('/'));
+    const manifest = await readFile(path.join(pkgDir, 'package.json'), 'utf8').catch(() => undefined);
+    if (manifest !== undefined) return import(pathToFileURL(path.join(pkgDir, entryOf(JSON.parse(manifest) as PackageManifest))).href);
+    if (path.dirname(d) === d) break;
+  }
+  throw Object.assign(new Error(`Cannot find package '${specifier}' from ${dir}`), { code: 'ERR_MODULE_NOT_FOUND' });
+}
+
+interface PackageManifest {
+  exports?: unknown;
+  main?: string;
+}
+
+function entryOf(manifest: PackageManifest): string {
+  let target: unknown = manifest.exports;
+  if (target && typeof target === 'object' && '.' in (target as Record<string, unknown>)) target = (target as Record<string, unknown>)['.'];
+  // Follow import/node/default conditions down to a path.
+  while (target && typeof target === 'object') {
+    const t = target as Record<string, unknown>;
+    target = t.import ?? t.node ?? t.default;
+  }
+  return typeof target === 'string' ? target : (manifest.main ?? 'index.js');
 }
 
 function isMissing(err: unknown, specifier: string): boolean {

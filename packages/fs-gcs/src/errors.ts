@@ -32,6 +32,8 @@ export function toGcsError(err: unknown, context: ErrorContext): DeepstoreError 
   if (status === 401 || status === 403) return new PermissionDeniedError(detail('access denied'), ctx);
   if (status === 416) return new InvalidInputError(detail('range not satisfiable'), ctx);
   if (status === 408 || status === 429 || (status !== undefined && status >= 500)) return new TransientError(detail('the store is unavailable or throttling'), ctx);
+  // The resumable uploader gives up with a plain Error once its own retries are spent.
+  if (/Retry limit exceeded/i.test(e.message ?? '')) return new TransientError(detail(`the store kept failing: ${e.message}`), ctx);
   if (typeof e.code === 'string') return fromNodeError(err, context);
   if (/mismatch|validation/i.test(e.message ?? '')) return new TransientError(detail(`integrity check failed: ${e.message}`), ctx);
   if (status !== undefined && status >= 400) return new InvalidInputError(detail(e.message ?? 'request refused'), ctx);

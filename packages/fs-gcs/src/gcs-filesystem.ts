@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { IdempotencyStrategy, Storage, type File, type FileMetadata as GcsMetadata, type StorageOptions } from '@google-cloud/storage';
 import {
@@ -8,6 +8,7 @@ import {
   InvalidInputError,
   NotEmptyError,
   NotFoundError,
+  PartReader,
   ProgressReporter,
   asAbortedIfSignalled,
   forEachLimit,
@@ -75,6 +76,7 @@ export class GcsFileSystem extends BaseFileSystem {
   private get storage(): Storage {
     if (!this.storageInstance) {
       const options: StorageOptions = {
+        timeout: this.cfg.timeout,
         retryOptions: {
           autoRetry: this.cfg.maxRetries > 0,
           maxRetries: this.cfg.maxRetries,
@@ -115,7 +117,7 @@ export class GcsFileSystem extends BaseFileSystem {
   private async metadata(loc: GcsLocation, ctx: ErrorContext, signal?: AbortSignal): Promise<GcsMetadata | undefined> {
     if (loc.name === '' || loc.trailingSlash) return undefined;
     try {
-      const [meta] = await this.call(() => this.file(loc).getMetadata({ timeout: this.cfg.timeout } as never), ctx, signal);
+      const [meta] = await this.call(() => this.file(loc).getMetadata(), ctx, signal);
       return meta;
     } catch (err) {
       if (isErrorKind(err, 'NotFound')) {
@@ -321,9 +323,11 @@ export class GcsFileSystem extends BaseFileSystem {
     const whole = offset === 0 && end === size - 1;
     // Pin the read to the generation we looked at, so a concurrent rewrite cannot splice two versions.
     const file = this.storage.bucket(loc.bucket).file(loc.name, meta.generation !== undefined ? { generation: Number(meta.generation) } : {});
-    const stream = file.createReadStream({ start: offset, end, validation: whole ? 'crc32c' : false, decompress: false });
-    const out = new Readable({ read() {} }).wrap(stream);
-    stream.on('error', (err: unknown) => out.destroy(toGcsError(err, ctx)));
+    // The client validates CRC32C on whole-object reads only; it refuses validation with a range.
+    const stream = file.createReadStream(whole ? { validation: 'crc32c', decompress: false } : { start: offset, end, validation: false, decompress: false });
+    const out = new PassThrough({ highWaterMark: 1 << 20 });
+    stream.on('error', (err: unknown) => out.destroy(toGcsError(asAbortedIfSignalled(err, signal, ctx), ctx)));
+    stream.pipe(out);
     if (signal) {
       const onAbort = () => {
         stream.destroy();
@@ -342,6 +346,8 @@ export class GcsFileSystem extends BaseFileSystem {
     const source = toReadable(data);
     source.on('error', () => undefined);
     let sessionUri: string | undefined;
+    const onAbort = () => source.destroy(new AbortedError(undefined, ctx));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       throwIfAborted(options.signal, ctx);
       const [existing, child] = await Promise.all([this.metadata(loc, ctx, options.signal), this.firstChild(loc, ctx, options.signal)]);
@@ -350,26 +356,56 @@ export class GcsFileSystem extends BaseFileSystem {
       const file = this.file(loc);
       // overwrite=false is enforced by the store too (ifGenerationMatch=0), against racing writers.
       const preconditionOpts = options.overwrite === false ? { ifGenerationMatch: 0 } : undefined;
-      const resumable = options.size === undefined || options.size >= this.cfg.resumableThreshold;
       const metadata = { contentType: 'application/octet-stream' };
-      if (resumable) {
-        [sessionUri] = await this.call(() => file.createResumableUpload({ metadata, ...(preconditionOpts ? { preconditionOpts } : {}) }), ctx, options.signal);
+      const reporter = new ProgressReporter(options.onProgress, options.size, uriOf(loc.bucket, loc.name));
+      // Read up to the threshold first: what fits is one request we can resend ourselves (the client
+      // does not retry non-resumable uploads); what does not becomes a chunked resumable upload.
+      const reader = new PartReader(source);
+      const head = await reader.read(Math.max(this.cfg.resumableThreshold, 1));
+      if (reader.ended && head.length < Math.max(this.cfg.resumableThreshold, 1)) {
+        await this.saveWithRetries(file, head, { resumable: false, validation: 'crc32c', metadata, ...(preconditionOpts ? { preconditionOpts } : {}) }, ctx, options.signal);
+        reporter.add(head.length);
+        reporter.done();
+        return;
       }
+      [sessionUri] = await this.call(() => file.createResumableUpload({ metadata, ...(preconditionOpts ? { preconditionOpts } : {}) }), ctx, options.signal);
       const sink = file.createWriteStream({
-        resumable,
+        resumable: true,
+        uri: sessionUri,
+        chunkSize: this.cfg.chunkSize,
         validation: 'crc32c',
         metadata,
-        timeout: this.cfg.timeout,
-        ...(resumable ? { uri: sessionUri, chunkSize: this.cfg.chunkSize } : {}),
         ...(preconditionOpts ? { preconditionOpts } : {}),
       });
-      const reporter = new ProgressReporter(options.onProgress, options.size, uriOf(loc.bucket, loc.name));
-      await pipeline(source, progressStream(reporter), sink, options.signal ? { signal: options.signal } : {});
+      const rest = (async function* () {
+        yield head;
+        for (;;) {
+          const next = await reader.read(1 << 20);
+          if (next.length > 0) yield next;
+          if (reader.ended) return;
+        }
+      })();
+      await pipeline(Readable.from(rest, { objectMode: false }), progressStream(reporter), sink, options.signal ? { signal: options.signal } : {});
       sessionUri = undefined;
     } catch (err) {
       source.destroy();
       if (sessionUri) await cancelSession(sessionUri);
       throw toGcsError(asAbortedIfSignalled(err, options.signal, ctx), ctx);
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** One-request upload of a buffer, resent on transient failures with jittered backoff. */
+  private async saveWithRetries(file: File, data: Buffer, saveOptions: Parameters<File['save']>[1], ctx: ErrorContext, signal?: AbortSignal): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.call(() => file.save(data, saveOptions), ctx, signal);
+        return;
+      } catch (err) {
+        if (!(err as { retryable?: boolean }).retryable || attempt >= this.cfg.maxRetries) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(16_000, 250 * 2 ** attempt)));
+      }
     }
   }
 

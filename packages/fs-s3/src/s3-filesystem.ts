@@ -28,6 +28,7 @@ import {
   InvalidInputError,
   NotEmptyError,
   NotFoundError,
+  PartReader,
   ProgressReporter,
   TransientError,
   asAbortedIfSignalled,
@@ -54,7 +55,6 @@ import { createS3Client } from './client.js';
 import { S3_MAX_PARTS, S3_MAX_SINGLE_COPY, parseS3Config, type S3FsConfig } from './config.js';
 import { isExpiredCredentials, toS3Error } from './errors.js';
 import { copySource, dirPrefix, locate, uriOf, type S3Location } from './location.js';
-import { PartReader } from './part-reader.js';
 import { resumingRead } from './resuming-read.js';
 
 const CAPABILITIES: Capabilities = Object.freeze({
