@@ -19,7 +19,8 @@ const op = new Operator('s3', {
 const CHUNK = 8 * 1024 * 1024;
 
 async function upload(file, key) {
-  const writer = await op.writer(key, { chunk: CHUNK, concurrent: 8 });
+  // 0.47's Node binding takes a chunk size but no concurrency setting.
+  const writer = await op.writer(key, { chunk: BigInt(CHUNK) });
   await pipeline(createReadStream(file, { highWaterMark: CHUNK }), writer.createWriteStream());
 }
 async function download(key, file) {

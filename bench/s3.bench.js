@@ -101,7 +101,7 @@ export async function run({ workDir, log }) {
     return {
       summary,
       markdown: [
-        `Server: \`@deepstore/peer-s3\` (s3rver, extended) in its own process on 127.0.0.1, objects on the same disk. ${rounds} rounds in rotating order, median wall time; every download checked against the source (\`cmp\` / \`diff -r\`). Clients run as separate processes with default settings: \`deepstore cp\` (8 MiB parts, 8 in flight), \`aws s3 cp\` (awscli ${'2.9'}, 8 MiB parts, 10 in flight), OpenDAL 0.47.7 (8 MiB chunks, 8 concurrent; 10 files at once for trees). Peak RSS via the process's own rusage (deepstore, OpenDAL) and GNU time (awscli). Both sides share this 2-core machine with the server, which is the bottleneck for large transfers.`,
+        `Server: \`@deepstore/peer-s3\` (s3rver, extended) in its own process on 127.0.0.1, objects on the same disk. ${rounds} rounds in rotating order, median wall time; every download checked against the source (\`cmp\` / \`diff -r\`). Clients run as separate processes with default settings: \`deepstore cp\` (8 MiB parts, 8 in flight), \`aws s3 cp\` (awscli ${'2.9'}, 8 MiB parts, 10 in flight), OpenDAL 0.47.7 (8 MiB chunks; its Node binding has no part-concurrency setting; 10 files at once for trees). Peak RSS via the process's own rusage (deepstore, OpenDAL) and GNU time (awscli). Both sides share this 2-core machine with the server, which is the bottleneck for large transfers.`,
         '',
         '| task | client | seconds | MiB/s | peak RSS MiB |',
         '|---|---|---:|---:|---:|',

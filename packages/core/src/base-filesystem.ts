@@ -238,22 +238,29 @@ export abstract class BaseFileSystem implements PinotFS {
     }
     const { dirs, files } = await walkLocal(source, options.signal);
     const progress = new AggregateProgress(options.onProgress, files.reduce((n, f) => n + f.size, 0));
+    // Into a destination that did not exist, no upload can meet an old file or directory:
+    // adapters may then skip their per-file checks (a request or two each on object stores).
+    const fresh = !(await this.exists(dst, signalOf(options)));
     await this.mkdir(dst, signalOf(options));
-    for (const d of dirs) await this.mkdir(joinUri(dst, d), signalOf(options));
+    // Writes create their parents; only directories with nothing below them need a mkdir.
+    for (const d of leafDirectories(dirs, files.map((f) => f.rel))) await this.mkdir(joinUri(dst, d), signalOf(options));
     await forEachLimit(
       files,
       this.treeConcurrency,
       async (f) => {
         const onProgress = progress.forFile(f.rel);
-        await this.uploadFile(path.join(source, f.rel), joinUri(dst, f.rel), f.size, { ...signalOf(options), ...(onProgress ? { onProgress } : {}) });
+        await this.uploadFile(path.join(source, f.rel), joinUri(dst, f.rel), f.size, { ...signalOf(options), ...(onProgress ? { onProgress } : {}) }, fresh);
         progress.fileDone(f.rel, f.size);
       },
       options.signal,
     );
   }
 
-  /** Uploads one local file. */
-  protected async uploadFile(source: string, dst: UriLike, size: number, options: TransferOptions): Promise<void> {
+  /**
+   * Uploads one local file. `fresh` says the whole destination tree was created by this
+   * operation, so nothing can be in the way of `dst`.
+   */
+  protected async uploadFile(source: string, dst: UriLike, size: number, options: TransferOptions, _fresh = false): Promise<void> {
     await this.write(dst, createReadStream(source, { highWaterMark: LOCAL_CHUNK }), { ...options, size });
   }
 
@@ -302,6 +309,15 @@ function safeRelative(root: UriLike, child: string): string {
     throw new InvalidInputError(`refusing entry that would escape the target directory: ${JSON.stringify(rel)}`, { operation: 'copyToLocal', uri: child });
   }
   return rel;
+}
+
+/** Directories of a tree that hold no file and no other directory (`a/b` for dirs `a`, `a/b`). */
+function leafDirectories(dirs: string[], files: string[]): string[] {
+  const covered = new Set<string>();
+  for (const p of [...dirs, ...files]) {
+    for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) covered.add(p.slice(0, i));
+  }
+  return dirs.filter((d) => !covered.has(d));
 }
 
 interface LocalFile {

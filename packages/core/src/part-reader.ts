@@ -2,11 +2,12 @@ import type { Readable } from 'node:stream';
 
 /**
  * Reads a stream in pieces of exactly the requested size (the last may be shorter), so parts
- * can be uploaded with a Content-MD5 and retried. Holds at most one piece plus one chunk.
+ * can be uploaded with a digest and resent. `readInto` fills a caller's buffer, so uploads can
+ * cycle a few fixed buffers instead of leaving one fresh buffer per part to the garbage collector.
  */
 export class PartReader {
   private readonly iterator: AsyncIterator<Uint8Array>;
-  private pending: Buffer | undefined;
+  private pending: Uint8Array | undefined;
   private finished = false;
 
   constructor(source: Readable) {
@@ -18,10 +19,10 @@ export class PartReader {
     return this.finished && this.pending === undefined;
   }
 
-  async read(size: number): Promise<Buffer> {
-    const parts: Buffer[] = [];
+  /** Fills `target` from the start; answers how many bytes it holds (fewer only at the end). */
+  async readInto(target: Buffer): Promise<number> {
     let have = 0;
-    while (have < size) {
+    while (have < target.length) {
       let chunk = this.pending;
       this.pending = undefined;
       if (!chunk) {
@@ -31,16 +32,23 @@ export class PartReader {
           this.finished = true;
           break;
         }
-        chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+        chunk = next.value;
       }
-      const need = size - have;
+      const need = target.length - have;
       if (chunk.length > need) {
         this.pending = chunk.subarray(need);
         chunk = chunk.subarray(0, need);
       }
-      parts.push(chunk);
+      target.set(chunk, have);
       have += chunk.length;
     }
-    return parts.length === 1 ? Buffer.from(parts[0]!) : Buffer.concat(parts, have);
+    return have;
+  }
+
+  /** Reads up to `size` bytes into a new buffer. */
+  async read(size: number): Promise<Buffer> {
+    const buf = Buffer.allocUnsafe(size);
+    const n = await this.readInto(buf);
+    return n === size ? buf : Buffer.from(buf.subarray(0, n));
   }
 }

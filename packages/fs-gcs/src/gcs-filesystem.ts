@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { IdempotencyStrategy, Storage, type File, type FileMetadata as GcsMetadata, type StorageOptions } from '@google-cloud/storage';
@@ -6,6 +7,7 @@ import {
   AlreadyExistsError,
   BaseFileSystem,
   InvalidInputError,
+  LOCAL_CHUNK,
   NotEmptyError,
   NotFoundError,
   PartReader,
@@ -345,14 +347,36 @@ export class GcsFileSystem extends BaseFileSystem {
     if (loc.name === '' || loc.trailingSlash) throw new InvalidInputError('is a directory; a file needs a name', ctx);
     const source = toReadable(data);
     source.on('error', () => undefined);
-    let sessionUri: string | undefined;
-    const onAbort = () => source.destroy(new AbortedError(undefined, ctx));
-    options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       throwIfAborted(options.signal, ctx);
       const [existing, child] = await Promise.all([this.metadata(loc, ctx, options.signal), this.firstChild(loc, ctx, options.signal)]);
       if (child) throw new InvalidInputError('is a directory; cannot write a file over it', ctx);
       if (existing && options.overwrite === false) throw new AlreadyExistsError('already exists (overwrite is off)', ctx);
+    } catch (err) {
+      source.destroy();
+      throw err;
+    }
+    await this.upload(loc, source, options, ctx);
+  }
+
+  protected override async uploadFile(source: string, dst: UriLike, size: number, options: TransferOptions, fresh = false): Promise<void> {
+    if (!fresh) {
+      await super.uploadFile(source, dst, size, options);
+      return;
+    }
+    // Nothing can be in the way in a tree this call created: skip the existence checks.
+    const stream = createReadStream(source, { highWaterMark: LOCAL_CHUNK });
+    stream.on('error', () => undefined);
+    await this.upload(locate(dst, 'copyFromLocal'), stream, { ...options, size }, { operation: 'copyFromLocal', uri: dst });
+  }
+
+  /** Uploads after the checks; on any failure the source is released and a resumable session cancelled. */
+  private async upload(loc: GcsLocation, source: Readable, options: WriteOptions, ctx: ErrorContext): Promise<void> {
+    let sessionUri: string | undefined;
+    const onAbort = () => source.destroy(new AbortedError(undefined, ctx));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      throwIfAborted(options.signal, ctx);
       const file = this.file(loc);
       // overwrite=false is enforced by the store too (ifGenerationMatch=0), against racing writers.
       const preconditionOpts = options.overwrite === false ? { ifGenerationMatch: 0 } : undefined;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { constants as fsc } from 'node:fs';
+import { constants as fsc, createReadStream } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -26,6 +26,7 @@ import {
   BaseFileSystem,
   DeepstoreError,
   InvalidInputError,
+  LOCAL_CHUNK,
   NotEmptyError,
   NotFoundError,
   PartReader,
@@ -472,36 +473,58 @@ export class S3FileSystem extends BaseFileSystem {
     }
   }
 
+  protected override async uploadFile(source: string, dst: UriLike, size: number, options: TransferOptions, fresh = false): Promise<void> {
+    if (!fresh) {
+      await super.uploadFile(source, dst, size, options);
+      return;
+    }
+    // Nothing can be in the way in a tree this call created: skip the existence checks.
+    const loc = locate(dst, 'copyFromLocal');
+    const ctx = { operation: 'copyFromLocal', uri: dst };
+    const stream = createReadStream(source, { highWaterMark: LOCAL_CHUNK });
+    stream.on('error', () => undefined);
+    try {
+      await this.upload(loc, stream, { ...options, size }, ctx);
+    } catch (err) {
+      stream.destroy();
+      throw asAbortedIfSignalled(err, options.signal, ctx);
+    }
+  }
+
   private async upload(loc: S3Location, source: Readable, options: WriteOptions, ctx: ErrorContext): Promise<void> {
     const signal = options.signal;
     const onAbort = () => source.destroy(new AbortedError(undefined, ctx));
     signal?.addEventListener('abort', onAbort, { once: true });
     const reporter = new ProgressReporter(options.onProgress, options.size, uriOf(loc, loc.key));
     const conditional: Record<string, string> = options.overwrite === false ? { IfNoneMatch: '*' } : {};
+    // Parts are read into a few reused buffers: memory stays at (concurrency + 1) parts.
+    const pool = new BufferPool();
     try {
       const partSize = this.partSizeFor(options.size);
       const reader = new PartReader(source);
-      const first = await reader.read(partSize);
+      const firstBuf = pool.take(partSize);
+      const first = firstBuf.subarray(0, await reader.readInto(firstBuf));
       if (reader.ended && first.length < Math.max(this.cfg.minObjectSizeForMultiPartUpload, 1)) {
+        const digest = md5(first);
         const res = await this.send<{ ETag?: string }>(
           new PutObjectCommand({
             Bucket: loc.bucket,
             Key: loc.key,
             Body: first,
             ContentLength: first.length,
-            ContentMD5: md5(first).toString('base64'),
+            ContentMD5: digest.toString('base64'),
             ...conditional,
             ...this.writeParams(),
           }),
           ctx,
           signal,
         );
-        checkEtag(res.ETag, md5(first).toString('hex'), ctx);
+        checkEtag(res.ETag, digest.toString('hex'), ctx);
         reporter.add(first.length);
         reporter.done();
         return;
       }
-      await this.multipart(loc, reader, first, partSize, reporter, conditional, ctx, signal);
+      await this.multipart(loc, reader, pool, firstBuf, first.length, partSize, reporter, conditional, ctx, signal);
       reporter.done();
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -518,7 +541,9 @@ export class S3FileSystem extends BaseFileSystem {
   private async multipart(
     loc: S3Location,
     reader: PartReader,
-    first: Buffer,
+    pool: BufferPool,
+    firstBuf: Buffer,
+    firstLength: number,
     basePart: number,
     reporter: ProgressReporter,
     conditional: Record<string, string>,
@@ -532,13 +557,15 @@ export class S3FileSystem extends BaseFileSystem {
     const inflight = new Set<Promise<void>>();
     let failure: { err: unknown } | undefined;
     try {
-      let buf = first;
+      let buf = firstBuf;
+      let length = firstLength;
       let number = 0;
       for (;;) {
         number += 1;
         if (number > S3_MAX_PARTS) throw new InvalidInputError(`the stream needs more than ${S3_MAX_PARTS} parts; pass its size or raise multiPartUploadPartSize`, ctx);
         const partNumber = number;
-        const body = buf;
+        const owned = buf;
+        const body = owned.subarray(0, length);
         const task = this.uploadPart(loc, uploadId, partNumber, body, ctx, signal).then(
           (p) => {
             parts.push(p);
@@ -549,13 +576,20 @@ export class S3FileSystem extends BaseFileSystem {
           },
         );
         inflight.add(task);
-        void task.finally(() => inflight.delete(task));
+        void task.finally(() => {
+          inflight.delete(task);
+          pool.give(owned);
+        });
         if (reader.ended) break;
         while (inflight.size >= this.cfg.multiPartUploadConcurrency && !failure) await Promise.race(inflight);
         if (failure) break;
         // Without a known size, grow parts every 1,000 so an unbounded stream still fits in 10,000 parts.
-        buf = await reader.read(basePart * 2 ** Math.floor(partNumber / 1000));
-        if (buf.length === 0 && reader.ended) break;
+        buf = pool.take(basePart * 2 ** Math.floor(partNumber / 1000));
+        length = await reader.readInto(buf);
+        if (length === 0 && reader.ended) {
+          pool.give(buf);
+          break;
+        }
       }
       await Promise.all(inflight);
       if (failure) throw failure.err;
@@ -689,5 +723,20 @@ function addParents(entries: Map<string, FileMetadata>, loc: S3Location, prefix:
   for (let i = 1; i < parts.length; i++) {
     const dir = parts.slice(0, i).join('/');
     if (!entries.has(dir)) entries.set(dir, { uri: uriOf(loc, `${prefix}${dir}`), isDirectory: true, length: 0, lastModified: 0 });
+  }
+}
+
+/** A few part-sized buffers handed out and given back, so uploads do not churn the heap. */
+class BufferPool {
+  private readonly free: Buffer[] = [];
+
+  take(size: number): Buffer {
+    const i = this.free.findIndex((b) => b.length === size);
+    if (i >= 0) return this.free.splice(i, 1)[0]!;
+    return Buffer.allocUnsafe(size);
+  }
+
+  give(buf: Buffer): void {
+    if (this.free.length < 16) this.free.push(buf);
   }
 }
