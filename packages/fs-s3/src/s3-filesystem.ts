@@ -93,10 +93,12 @@ export class S3FileSystem extends BaseFileSystem {
   readonly capabilities = CAPABILITIES;
   private cfg: S3FsConfig = parseS3Config({});
   private clientInstance: S3Client | undefined;
+  private readonly pool = new BufferPool();
 
   override async init(config: FsConfig): Promise<void> {
     this.cfg = parseS3Config(config);
     this.treeConcurrency = Math.max(4, this.cfg.multiPartUploadConcurrency);
+    this.pool.limit = this.cfg.multiPartUploadConcurrency + 1;
     this.clientInstance?.destroy();
     this.clientInstance = createS3Client(this.cfg);
   }
@@ -112,6 +114,7 @@ export class S3FileSystem extends BaseFileSystem {
   }
 
   override async close(): Promise<void> {
+    this.pool.clear();
     this.clientInstance?.destroy();
     this.clientInstance = undefined;
   }
@@ -466,7 +469,9 @@ export class S3FileSystem extends BaseFileSystem {
       const [existing, child] = await Promise.all([this.head(loc, ctx, options.signal), this.firstChild(loc, ctx, options.signal)]);
       if (child) throw new InvalidInputError('is a directory; cannot write a file over it', ctx);
       if (existing && options.overwrite === false) throw new AlreadyExistsError('already exists (overwrite is off)', ctx);
-      await this.upload(loc, source, options, ctx);
+      // In-memory data has a known size: no need to stage it through a whole part buffer.
+      const size = options.size ?? (typeof data === 'string' ? Buffer.byteLength(data) : data instanceof Uint8Array ? data.length : undefined);
+      await this.upload(loc, source, size === undefined ? options : { ...options, size }, ctx);
     } catch (err) {
       source.destroy();
       throw asAbortedIfSignalled(err, options.signal, ctx);
@@ -497,13 +502,17 @@ export class S3FileSystem extends BaseFileSystem {
     signal?.addEventListener('abort', onAbort, { once: true });
     const reporter = new ProgressReporter(options.onProgress, options.size, uriOf(loc, loc.key));
     const conditional: Record<string, string> = options.overwrite === false ? { IfNoneMatch: '*' } : {};
-    // Parts are read into a few reused buffers: memory stays at (concurrency + 1) parts.
-    const pool = new BufferPool();
+    // Parts are read into reused buffers (shared by this filesystem's uploads), so memory stays
+    // near (concurrency + 1) parts and small files do not each allocate a whole part.
+    const pool = this.pool;
     try {
       const partSize = this.partSizeFor(options.size);
       const reader = new PartReader(source);
-      const firstBuf = pool.take(partSize);
+      // A small file of known size needs only its size (+1 byte to see the end) for its single PUT.
+      const small = options.size !== undefined && options.size < partSize;
+      const firstBuf = small ? Buffer.allocUnsafe(options.size! + 1) : pool.take(partSize);
       const first = firstBuf.subarray(0, await reader.readInto(firstBuf));
+      if (small && !reader.ended) throw new InvalidInputError(`the data is longer than its declared size of ${options.size} bytes`, ctx);
       if (reader.ended && first.length < Math.max(this.cfg.minObjectSizeForMultiPartUpload, 1)) {
         const digest = md5(first);
         const res = await this.send<{ ETag?: string }>(
@@ -520,6 +529,7 @@ export class S3FileSystem extends BaseFileSystem {
           signal,
         );
         checkEtag(res.ETag, digest.toString('hex'), ctx);
+        if (!small) pool.give(firstBuf);
         reporter.add(first.length);
         reporter.done();
         return;
@@ -729,6 +739,8 @@ function addParents(entries: Map<string, FileMetadata>, loc: S3Location, prefix:
 /** A few part-sized buffers handed out and given back, so uploads do not churn the heap. */
 class BufferPool {
   private readonly free: Buffer[] = [];
+  /** Buffers kept for reuse; the rest go to the garbage collector. */
+  limit = 9;
 
   take(size: number): Buffer {
     const i = this.free.findIndex((b) => b.length === size);
@@ -736,7 +748,11 @@ class BufferPool {
     return Buffer.allocUnsafe(size);
   }
 
+  clear(): void {
+    this.free.length = 0;
+  }
+
   give(buf: Buffer): void {
-    if (this.free.length < 16) this.free.push(buf);
+    if (this.free.length < this.limit) this.free.push(buf);
   }
 }
