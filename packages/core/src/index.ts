@@ -53,7 +53,7 @@ export {
 export { BaseFileSystem, DEFAULT_TREE_CONCURRENCY, signalOf, walkLocal } from './base-filesystem.js';
 export { LOCAL_CHUNK, syncDir, tempSibling, toReadable, writeFileAtomic, type AtomicWriteOptions } from './local-files.js';
 export { AggregateProgress, ProgressReporter, progressStream } from './progress.js';
-export { forEachLimit } from './concurrency.js';
+export { Semaphore, forEachLimit } from './concurrency.js';
 export {
   BUILTIN_SCHEMES,
   FileSystemRegistry,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants as fsc, createReadStream } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -31,9 +31,11 @@ import {
   NotFoundError,
   PartReader,
   ProgressReporter,
+  Semaphore,
   TransientError,
   asAbortedIfSignalled,
   forEachLimit,
+  fromNodeError,
   isErrorKind,
   syncDir,
   tempSibling,
@@ -94,10 +96,13 @@ export class S3FileSystem extends BaseFileSystem {
   private cfg: S3FsConfig = parseS3Config({});
   private clientInstance: S3Client | undefined;
   private readonly pool = new BufferPool();
+  /** One multipart upload at a time per filesystem: its parts already run in parallel, and this bounds memory when trees upload many files at once. */
+  private readonly multipartSlots = new Semaphore(1);
 
   override async init(config: FsConfig): Promise<void> {
     this.cfg = parseS3Config(config);
-    this.treeConcurrency = Math.max(4, this.cfg.multiPartUploadConcurrency);
+    // Small objects are latency-bound: trees move many at once (large ones queue for a multipart slot).
+    this.treeConcurrency = 16;
     this.pool.limit = this.cfg.multiPartUploadConcurrency + 1;
     this.clientInstance?.destroy();
     this.clientInstance = createS3Client(this.cfg);
@@ -486,7 +491,8 @@ export class S3FileSystem extends BaseFileSystem {
     // Nothing can be in the way in a tree this call created: skip the existence checks.
     const loc = locate(dst, 'copyFromLocal');
     const ctx = { operation: 'copyFromLocal', uri: dst };
-    const stream = createReadStream(source, { highWaterMark: LOCAL_CHUNK });
+    // A small file is one read and one PUT: no stream machinery per file.
+    const stream = size < this.cfg.multiPartUploadPartSize ? Readable.from([await readLocal(source, ctx)], { objectMode: false }) : createReadStream(source, { highWaterMark: LOCAL_CHUNK });
     stream.on('error', () => undefined);
     try {
       await this.upload(loc, stream, { ...options, size }, ctx);
@@ -497,6 +503,12 @@ export class S3FileSystem extends BaseFileSystem {
   }
 
   private async upload(loc: S3Location, source: Readable, options: WriteOptions, ctx: ErrorContext): Promise<void> {
+    // Small files of known size go straight through; anything that may need part buffers waits for the slot.
+    if (options.size !== undefined && options.size < this.partSizeFor(options.size)) return this.uploadNow(loc, source, options, ctx);
+    return this.multipartSlots.run(() => this.uploadNow(loc, source, options, ctx));
+  }
+
+  private async uploadNow(loc: S3Location, source: Readable, options: WriteOptions, ctx: ErrorContext): Promise<void> {
     const signal = options.signal;
     const onAbort = () => source.destroy(new AbortedError(undefined, ctx));
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -711,6 +723,14 @@ export class S3FileSystem extends BaseFileSystem {
       await this.abortMultipart(to, uploadId, ctx);
       throw err;
     }
+  }
+}
+
+async function readLocal(file: string, ctx: ErrorContext): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    throw fromNodeError(err, { ...ctx, uri: file });
   }
 }
 
