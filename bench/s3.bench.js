@@ -10,7 +10,7 @@ export async function run({ workDir, log }) {
   const bigSize = Number(process.env.DEEPSTORE_BENCH_S3_MB ?? 1024) * MiB;
   const smallCount = Number(process.env.DEEPSTORE_BENCH_SMALL_FILES ?? 1000);
   const smallSize = 16 * 1024;
-  const rounds = Number(process.env.DEEPSTORE_BENCH_S3_ROUNDS ?? 2);
+  const rounds = Number(process.env.DEEPSTORE_BENCH_S3_ROUNDS ?? 3);
   const dir = path.join(workDir, 's3');
   await mkdir(dir, { recursive: true });
   const peer = await startPeerProcess(path.join(ROOT, 'packages', 'peer-s3', 'dist', 'cli.js'), ['--bucket', 'bench', '--directory', path.join(dir, 'store')]);

@@ -65,3 +65,4 @@ export {
 } from './registry.js';
 export { copyAcross, type CopyAcrossOptions } from './transfer.js';
 export { PartReader } from './part-reader.js';
+export { addImplicitParents, parseUri, validateRange } from './checks.js';

@@ -12,12 +12,14 @@ import {
   NotFoundError,
   PartReader,
   ProgressReporter,
+  addImplicitParents,
   asAbortedIfSignalled,
   forEachLimit,
   isErrorKind,
   progressStream,
   throwIfAborted,
   toReadable,
+  validateRange,
   type Capabilities,
   type DeleteOptions,
   type ErrorContext,
@@ -186,13 +188,7 @@ export class GcsFileSystem extends BaseFileSystem {
         const rel = f.name.slice(prefix.length);
         if (f.name.endsWith('/')) entries.set(rel.slice(0, -1), { uri: uriOf(loc.bucket, f.name.slice(0, -1)), isDirectory: true, length: 0, lastModified: timeOf(f.metadata) });
         else entries.set(rel, { uri: uriOf(loc.bucket, f.name), isDirectory: false, length: Number(f.metadata.size ?? 0), lastModified: timeOf(f.metadata) });
-        if (options.recursive) {
-          const parts = rel.replace(/\/$/, '').split('/');
-          for (let i = 1; i < parts.length; i++) {
-            const dir = parts.slice(0, i).join('/');
-            if (!entries.has(dir)) entries.set(dir, { uri: uriOf(loc.bucket, `${prefix}${dir}`), isDirectory: true, length: 0, lastModified: 0 });
-          }
-        }
+        if (options.recursive) addImplicitParents(entries, rel, (dir) => ({ uri: uriOf(loc.bucket, `${prefix}${dir}`), isDirectory: true, length: 0, lastModified: 0 }));
       }
       for (const p of prefixes) {
         exists = true;
@@ -309,8 +305,7 @@ export class GcsFileSystem extends BaseFileSystem {
     const loc = locate(uri, 'openRead');
     const ctx = { operation: 'openRead', uri };
     const { offset = 0, length, signal } = options;
-    if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidInputError(`offset must be a non-negative integer, got ${offset}`, ctx);
-    if (length !== undefined && (!Number.isSafeInteger(length) || length < 0)) throw new InvalidInputError(`length must be a non-negative integer, got ${length}`, ctx);
+    validateRange(offset, length, ctx);
     if (loc.name === '' || loc.trailingSlash) throw new InvalidInputError('is a directory, expected a file', ctx);
     // The client reports a missing object only once the stream is read: look first, so errors come before the stream.
     const meta = await this.metadata(loc, ctx, signal);

@@ -1,4 +1,4 @@
-import { InvalidInputError, decodedPath, toUrl, uriFromPath, type UriLike } from '@deepstore/core';
+import { InvalidInputError, decodedPath, parseUri, uriFromPath, type UriLike } from '@deepstore/core';
 
 export interface GcsLocation {
   bucket: string;
@@ -8,12 +8,7 @@ export interface GcsLocation {
 }
 
 export function locate(uri: UriLike, operation: string): GcsLocation {
-  let url: URL;
-  try {
-    url = toUrl(uri);
-  } catch (err) {
-    throw new InvalidInputError((err as Error).message, { operation });
-  }
+  const url = parseUri(uri, operation);
   if (url.protocol !== 'gs:') throw new InvalidInputError('not a gs: URI', { operation, uri: url });
   if (!url.hostname) throw new InvalidInputError('the URI names no bucket (expected gs://bucket/object)', { operation, uri: url });
   if (url.username || url.password) throw new InvalidInputError('credentials in the URI are not accepted; use the gcpKey setting or ADC', { operation, uri: url });

@@ -16,8 +16,10 @@ import {
   redactUri,
   syncDir,
   tempSibling,
+  parseUri,
   throwIfAborted,
   toUrl,
+  validateRange,
   uriFromPath,
   writeFileAtomic,
   type Capabilities,
@@ -165,7 +167,7 @@ export class LocalFileSystem extends BaseFileSystem {
     const ctx = { operation: 'openRead', uri };
     throwIfAborted(options.signal, ctx);
     const { offset = 0, length } = options;
-    checkRange(offset, length, ctx);
+    validateRange(offset, length, ctx);
     let fh;
     try {
       fh = await open(p, fsc.O_RDONLY);
@@ -294,12 +296,7 @@ export class LocalFileSystem extends BaseFileSystem {
 
 /** Converts a `file:` URI or a plain path to an absolute local path without a trailing slash. */
 export function toPath(uri: UriLike, operation: string): string {
-  let url: URL;
-  try {
-    url = toUrl(uri);
-  } catch (err) {
-    throw new InvalidInputError((err as Error).message, { operation });
-  }
+  const url = parseUri(uri, operation);
   if (url.protocol !== 'file:') throw new InvalidInputError(`not a local path or file: URI`, { operation, uri: url });
   if (url.hostname !== '' && url.hostname !== 'localhost') {
     throw new InvalidInputError(`file: URIs with a host (${url.hostname}) are not local; mount the share and use its path`, { operation, uri: url });
@@ -324,13 +321,6 @@ function metadata(p: string, st: Stats): FileMetadata {
     length: st.isDirectory() ? 0 : st.size,
     lastModified: Math.floor(st.mtimeMs),
   };
-}
-
-function checkRange(offset: number, length: number | undefined, ctx: { operation: string; uri: UriLike }): void {
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidInputError(`offset must be a non-negative integer, got ${offset}`, ctx);
-  if (length !== undefined && (!Number.isSafeInteger(length) || length < 0)) {
-    throw new InvalidInputError(`length must be a non-negative integer, got ${length}`, ctx);
-  }
 }
 
 /**

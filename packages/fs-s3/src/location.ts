@@ -1,4 +1,4 @@
-import { InvalidInputError, decodedPath, redactUri, toUrl, uriFromPath, type UriLike } from '@deepstore/core';
+import { InvalidInputError, decodedPath, redactUri, parseUri, uriFromPath, type UriLike } from '@deepstore/core';
 
 /** Where a URI points in S3: `s3://bucket/a/b` -> bucket `bucket`, key `a/b`. */
 export interface S3Location {
@@ -13,12 +13,7 @@ export interface S3Location {
 const SCHEMES = new Set(['s3', 's3a', 's3n']);
 
 export function locate(uri: UriLike, operation: string): S3Location {
-  let url: URL;
-  try {
-    url = toUrl(uri);
-  } catch (err) {
-    throw new InvalidInputError((err as Error).message, { operation });
-  }
+  const url = parseUri(uri, operation);
   const scheme = url.protocol.slice(0, -1).toLowerCase();
   if (!SCHEMES.has(scheme)) throw new InvalidInputError('not an s3:, s3a: or s3n: URI', { operation, uri: url });
   if (!url.hostname) throw new InvalidInputError('the URI names no bucket (expected s3://bucket/key)', { operation, uri: url });
