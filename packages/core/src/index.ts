@@ -66,3 +66,5 @@ export {
 export { copyAcross, type CopyAcrossOptions } from './transfer.js';
 export { PartReader } from './part-reader.js';
 export { addImplicitParents, parseUri, validateRange } from './checks.js';
+export { resumingRead, type ResumingReadOptions } from './resuming-read.js';
+export { withRetry, type RetryOptions } from './retry.js';

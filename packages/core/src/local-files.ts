@@ -2,12 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
 import { chmod, link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AlreadyExistsError, asAbortedIfSignalled, throwIfAborted } from './errors.js';
 import { fromNodeError } from './node-errors.js';
 import { ProgressReporter, progressStream } from './progress.js';
 import type { Progress, WriteSource } from './types.js';
+
+/** Bytes after which a long local write starts an fdatasync in the background. */
+const SYNC_EVERY = 64 * 1024 * 1024;
 
 /** Chunk size for local file streams: large chunks cut per-chunk overhead on big segment files. */
 export const LOCAL_CHUNK = 1 << 20;
@@ -57,7 +60,21 @@ export async function writeFileAtomic(target: string, data: WriteSource, options
     const reporter = new ProgressReporter(options.onProgress, options.size, options.uri);
     // The stream owns the handle and closes it; `flush` fsyncs the data before the close.
     const out = fh.createWriteStream({ highWaterMark: LOCAL_CHUNK, flush: options.fsync !== false });
-    await pipeline(source, progressStream(reporter), out, options.signal ? { signal: options.signal } : {});
+    // Large files: start flushing to disk while data still arrives, so the final fsync is short.
+    let written = 0;
+    let syncing: Promise<void> = Promise.resolve();
+    const flusher = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        const before = written;
+        written += chunk.length;
+        if (options.fsync !== false && Math.floor(written / SYNC_EVERY) > Math.floor(before / SYNC_EVERY)) {
+          syncing = syncing.then(() => fh.datasync()).catch(() => undefined);
+        }
+        cb(null, chunk);
+      },
+    });
+    await pipeline(source, progressStream(reporter), flusher, out, options.signal ? { signal: options.signal } : {});
+    await syncing;
     // A replaced file keeps its permission bits, as an in-place rewrite would.
     const previous = await stat(target).catch(() => undefined);
     if (previous?.isFile()) await chmod(tmp, previous.mode & 0o7777);

@@ -41,6 +41,7 @@ import {
   syncDir,
   tempSibling,
   throwIfAborted,
+  resumingRead,
   toReadable,
   validateRange,
   type Capabilities,
@@ -60,7 +61,6 @@ import { createS3Client } from './client.js';
 import { S3_MAX_PARTS, S3_MAX_SINGLE_COPY, parseS3Config, type S3FsConfig } from './config.js';
 import { isExpiredCredentials, toS3Error } from './errors.js';
 import { copySource, dirPrefix, locate, uriOf, type S3Location } from './location.js';
-import { resumingRead } from './resuming-read.js';
 
 const CAPABILITIES: Capabilities = Object.freeze({
   read: true,

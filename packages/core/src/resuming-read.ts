@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { AbortedError, TransientError, type DeepstoreError, type ErrorContext } from '@deepstore/core';
+import { AbortedError, TransientError, type DeepstoreError, type ErrorContext } from './errors.js';
 
 export interface ResumingReadOptions {
   /** First and last byte (inclusive) of the window to read. */
