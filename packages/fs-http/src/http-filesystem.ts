@@ -151,7 +151,10 @@ export class HttpFileSystem extends BaseFileSystem {
         dispatcher: options.follow ? following : plain,
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      return { status: res.statusCode, headers: res.headers, body: res.body as unknown as Readable };
+      const body = res.body as unknown as Readable;
+      // An abort destroys the answer's body too; whoever reads it sees the error, nobody else must.
+      body.on('error', () => undefined);
+      return { status: res.statusCode, headers: res.headers, body };
     } catch (err) {
       throw fromNetworkError(asAbortedIfSignalled(err, options.signal, options.ctx), options.ctx);
     }
@@ -394,6 +397,8 @@ export class HttpFileSystem extends BaseFileSystem {
       if (options.size !== undefined) headers['content-length'] = String(options.size);
       const body = source.pipe(progressStream(reporter));
       source.once('error', (err) => body.destroy(err));
+      // undici destroys the body on abort or reset; the failure reaches us through the request.
+      body.on('error', () => undefined);
       let res = await this.send('PUT', tmp, { headers, body, signal: options.signal, ctx });
       await drain(res.body);
       if (res.status < 200 || res.status >= 300) throw fromStatus(res.status, 'PUT', ctx);
