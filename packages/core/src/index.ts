@@ -68,3 +68,4 @@ export { PartReader } from './part-reader.js';
 export { addImplicitParents, parseUri, validateRange } from './checks.js';
 export { resumingRead, type ResumingReadOptions } from './resuming-read.js';
 export { withRetry, type RetryOptions } from './retry.js';
+export { rangedDownload, type RangedDownloadOptions } from './ranged-download.js';

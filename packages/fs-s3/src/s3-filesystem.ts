@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { constants as fsc, createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import path from 'node:path';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
@@ -32,14 +31,13 @@ import {
   PartReader,
   ProgressReporter,
   Semaphore,
+  rangedDownload,
   TransientError,
   addImplicitParents,
   asAbortedIfSignalled,
   forEachLimit,
   fromNodeError,
   isErrorKind,
-  syncDir,
-  tempSibling,
   throwIfAborted,
   resumingRead,
   toReadable,
@@ -75,8 +73,6 @@ const CAPABILITIES: Capabilities = Object.freeze({
   touchUpdatesMtime: true,
 });
 
-/** Downloads start an fdatasync after this many bytes, overlapping the disk flush with the transfer. */
-const SYNC_EVERY = 64 * 1024 * 1024;
 /** Part size for server-side multipart copies of objects over 5 GiB. */
 const COPY_PART = 512 * 1024 * 1024;
 
@@ -411,79 +407,28 @@ export class S3FileSystem extends BaseFileSystem {
     const ctx = { operation: 'copyToLocal', uri: src };
     const head = await this.head(loc, ctx, options.signal);
     if (!head) throw new NotFoundError(undefined, ctx);
-    const total = head.ContentLength ?? 0;
-    await mkdir(path.dirname(target), { recursive: true });
-    const tmp = tempSibling(target);
-    const fh = await open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o666);
-    const reporter = new ProgressReporter(options.onProgress, total, uriOf(loc, loc.key));
-    let written = 0;
-    let lastSync = 0;
-    let syncing: Promise<void> = Promise.resolve();
-    let ok = false;
-    try {
-      const ranges: Array<[number, number]> = [];
-      for (let start = 0; start < total; start += part) ranges.push([start, Math.min(total, start + part) - 1]);
-      await forEachLimit(
-        ranges,
-        this.cfg.multiPartUploadConcurrency,
-        async ([start, end]) => {
-          const open = async (position: number) => {
-            const res = await this.send<{ Body?: unknown }>(
-              new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, Range: `bytes=${position}-${end}`, ...(head.ETag ? { IfMatch: head.ETag } : {}) }),
-              ctx,
-              options.signal,
-            );
-            return res.Body as Readable;
-          };
-          // Each range resumes on its own after a reset or stall, pinned to the version we looked at.
-          const body = resumingRead(
-            { start, end, open, attempts: this.cfg.maxAttempts, stallTimeout: this.cfg.socketTimeout, ctx, ...(options.signal ? { signal: options.signal } : {}), classify: (err) => toS3Error(err, ctx) },
-            await open(start),
-          );
-          // Network chunks are small: gather about 1 MiB per positional write to cut syscalls.
-          let pos = start;
-          let pending: Buffer[] = [];
-          let pendingBytes = 0;
-          const flush = async () => {
-            if (pendingBytes === 0) return;
-            const out = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-            await fh.write(out, 0, out.length, pos);
-            pos += out.length;
-            reporter.add(out.length);
-            pending = [];
-            pendingBytes = 0;
-            written += out.length;
-            // Start the disk flush while the download goes on, rather than all at the end.
-            if (written - lastSync >= SYNC_EVERY) {
-              lastSync = written;
-              syncing = syncing.then(() => fh.datasync()).catch(() => undefined);
-            }
-          };
-          for await (const chunk of body) {
-            pending.push(chunk as Buffer);
-            pendingBytes += (chunk as Buffer).length;
-            if (pendingBytes >= 1 << 20) await flush();
-          }
-          await flush();
-          if (pos !== end + 1) throw new TransientError(`range ${start}-${end} ended after ${pos - start} bytes`, ctx);
-        },
-        options.signal,
-      );
-      await syncing;
-      await fh.sync();
-      await fh.close();
-      await rename(tmp, target);
-      await syncDir(path.dirname(target));
-      reporter.done();
-      ok = true;
-    } catch (err) {
-      throw asAbortedIfSignalled(err, options.signal, ctx);
-    } finally {
-      if (!ok) {
-        await fh.close().catch(() => undefined);
-        await unlink(tmp).catch(() => undefined);
-      }
-    }
+    await rangedDownload({
+      target,
+      size: head.ContentLength ?? 0,
+      partSize: part,
+      concurrency: this.cfg.multiPartUploadConcurrency,
+      attempts: this.cfg.maxAttempts,
+      stallTimeout: this.cfg.socketTimeout,
+      classify: (err) => toS3Error(err, ctx),
+      ctx,
+      uri: uriOf(loc, loc.key),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      // Every range pinned to the version we looked at.
+      openRange: async (from, to) => {
+        const res = await this.send<{ Body?: unknown }>(
+          new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, Range: `bytes=${from}-${to}`, ...(head.ETag ? { IfMatch: head.ETag } : {}) }),
+          ctx,
+          options.signal,
+        );
+        return res.Body as Readable;
+      },
+    });
   }
 
   // ---- writing -------------------------------------------------------------------------
