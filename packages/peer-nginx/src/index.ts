@@ -26,6 +26,11 @@ export interface NginxPeerOptions {
   root?: string;
   /** Credentials of /private/ (default deepstore / s3cret!). */
   auth?: { user: string; password: string };
+  /**
+   * @internal For tests: where the two ports (HTTP, HTTPS) of each start attempt come from.
+   * Default: listen on port 0 with node:net, read the port, close.
+   */
+  reservePorts?: () => Promise<[number, number]>;
 }
 
 export const DEFAULT_AUTH = Object.freeze({ user: 'deepstore', password: 's3cret!' });
@@ -45,6 +50,7 @@ export async function startNginxPeer(options: NginxPeerOptions = {}): Promise<Ng
   if (auth.user.length === 0 || auth.user.includes(':') || /[\r\n]/.test(auth.user)) {
     throw new Error(`peer-nginx: user name must be non-empty and contain no ':' or newline: ${JSON.stringify(auth.user)}`);
   }
+  if (/[\r\n]/.test(auth.password)) throw new Error('peer-nginx: password must not contain a newline');
   await assertExecutable(NGINX_BIN, 'nginx binary');
   await assertExecutable(DAV_EXT_MODULE, 'dav-ext module', fs.constants.R_OK);
 
@@ -68,7 +74,7 @@ export async function startNginxPeer(options: NginxPeerOptions = {}): Promise<Ng
     const confFile = path.join(dir, 'nginx.conf');
     let lastError: Error | undefined;
     for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-      const [httpPort, httpsPort] = await freePorts(2);
+      const [httpPort, httpsPort] = await (options.reservePorts ?? freePortPair)();
       await fs.writeFile(
         confFile,
         renderNginxConfig({
@@ -77,14 +83,14 @@ export async function startNginxPeer(options: NginxPeerOptions = {}): Promise<Ng
           dir,
           root,
           davBodyTemp: body.dir,
-          httpPort: httpPort!,
-          httpsPort: httpsPort!,
+          httpPort,
+          httpsPort,
           certFile,
           keyFile,
           htpasswdFile,
         }),
       );
-      const started = await launch(dir, confFile, httpPort!, httpsPort!, certFile);
+      const started = await launch(dir, confFile, httpPort, httpsPort, certFile);
       if ('error' in started) {
         lastError = started.error;
         if (started.addressInUse) continue;
@@ -94,7 +100,6 @@ export async function startNginxPeer(options: NginxPeerOptions = {}): Promise<Ng
         dir,
         extraDir,
         root,
-        removeRoot: !rootGiven,
         httpUrl: `http://127.0.0.1:${httpPort}`,
         httpsUrl: `https://127.0.0.1:${httpsPort}`,
         caFile: certFile,
@@ -113,7 +118,6 @@ interface PeerState {
   dir: string;
   extraDir: string | undefined;
   root: string;
-  removeRoot: boolean;
   httpUrl: string;
   httpsUrl: string;
   caFile: string;
@@ -243,11 +247,11 @@ function probe(mod: typeof http | typeof https, opts: https.RequestOptions): Pro
   });
 }
 
-/** Reserves n distinct free ports on 127.0.0.1 (listen on 0, read, close). nginx binds them next. */
-async function freePorts(n: number): Promise<number[]> {
+/** Two distinct free ports on 127.0.0.1 (listen on 0, read, close). nginx binds them next. */
+async function freePortPair(): Promise<[number, number]> {
   const servers = await Promise.all(
     Array.from(
-      { length: n },
+      { length: 2 },
       () =>
         new Promise<net.Server>((resolve, reject) => {
           const server = net.createServer();
@@ -258,7 +262,7 @@ async function freePorts(n: number): Promise<number[]> {
   );
   const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  return ports;
+  return [ports[0]!, ports[1]!];
 }
 
 /**
