@@ -2,25 +2,36 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startGcsPeer } from '@deepstore/peer-gcs';
+import { startNginxPeer } from '@deepstore/peer-nginx';
 import { startS3Peer } from '@deepstore/peer-s3';
+import { startWebHdfsPeer } from '@deepstore/peer-webhdfs';
 import { assertBuilt, run, tempDir, tree } from './helpers.js';
 
 assertBuilt();
 const s3 = await startS3Peer({ buckets: ['cli'] });
 const gcs = await startGcsPeer({ buckets: ['cli'] });
+const nginx = await startNginxPeer();
+const hdfs = await startWebHdfsPeer();
+await hdfs.mkdirs('/user/deepstore', { owner: 'deepstore', permission: '755' });
 const work = tempDir('deepstore-cli-stores-');
 afterAll(async () => {
   await s3.stop();
   await gcs.stop();
+  await nginx.stop();
+  await hdfs.stop();
   work.cleanup();
 });
 
 const s3Config = ['--config', `s3.endpoint=${s3.endpoint}`, '--config', `s3.accessKey=${s3.accessKeyId}`, '--config', `s3.secretKey=${s3.secretAccessKey}`, '--config', `s3.region=${s3.region}`];
 const gsConfig = ['--config', `gs.apiEndpoint=${gcs.endpoint}`, '--config', `gs.projectId=${gcs.projectId}`];
+const hdfsConfig = ['--config', `hdfs.namenodes=${hdfs.namenodes.join(',')}`, '--config', 'hdfs.user=deepstore'];
 
 describe.each([
   ['s3', 's3://cli', s3Config],
   ['gs', 'gs://cli', gsConfig],
+  ['http', `${nginx.httpUrl}/cli`, []],
+  ['https', `${nginx.httpsUrl}/cli`, ['--config', `https.caFile=${nginx.caFile}`]],
+  ['hdfs', 'hdfs://nn:8020/user/deepstore/cli', hdfsConfig],
 ])('deepstore cp between a local path and %s:', (_scheme, root, config) => {
   it('copies a file up and back byte-identical, and a tree with -r', async () => {
     const dir = path.join(work.dir, _scheme);

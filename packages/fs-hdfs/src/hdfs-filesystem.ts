@@ -202,6 +202,8 @@ export class HdfsFileSystem extends BaseFileSystem {
             throw err;
           }
           this.active.set(key, index);
+          // Busy or failing: a typed, retryable error, so the retry loop tries again.
+          if (res.status >= 500 || res.status === 429 || res.status === 408) await this.fail(res, ctx);
           return res;
         }
         throw lastError instanceof DeepstoreError ? lastError : new TransientError('no namenode is reachable', { ...ctx, cause: lastError });
@@ -411,12 +413,15 @@ export class HdfsFileSystem extends BaseFileSystem {
       });
       if (res.status !== 201 && res.status !== 200) await this.fail(res, ctx);
       await readText(res.body);
-      if (replace && options.overwrite !== false) {
-        // WebHDFS RENAME never replaces: remove the old file first (a reader may find nothing, never half a file).
-        await this.json(loc, 'DELETE', 'DELETE', { recursive: false }, ctx, options.signal);
+      // WebHDFS RENAME never replaces: remove the old file first (a reader may find nothing, never
+      // half a file). Concurrent writers can put a file back in between: the last one to rename wins.
+      for (let attempt = 0; ; attempt++) {
+        if ((replace || attempt > 0) && options.overwrite !== false) await this.json(loc, 'DELETE', 'DELETE', { recursive: false }, ctx, options.signal);
+        const renamed = await this.json<{ boolean?: boolean }>(loc, 'PUT', 'RENAME', { destination: loc.path }, ctx, options.signal, tmpPath);
+        if (renamed.boolean) break;
+        if (options.overwrite === false) throw new AlreadyExistsError('already exists (overwrite is off)', ctx);
+        if (attempt >= 10) throw new TransientError('other writers kept replacing the target; giving up', ctx);
       }
-      const renamed = await this.json<{ boolean?: boolean }>(loc, 'PUT', 'RENAME', { destination: loc.path }, ctx, options.signal, tmpPath);
-      if (!renamed.boolean) throw new AlreadyExistsError('the target appeared while writing (RENAME refused)', ctx);
       created = false;
       reporter.done();
     } finally {
