@@ -69,3 +69,4 @@ export { addImplicitParents, parseUri, validateRange } from './checks.js';
 export { resumingRead, type ResumingReadOptions } from './resuming-read.js';
 export { withRetry, type RetryOptions } from './retry.js';
 export { rangedDownload, type RangedDownloadOptions } from './ranged-download.js';
+export { readBool, readInt } from './settings.js';

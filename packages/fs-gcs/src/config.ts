@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InvalidInputError, type FsConfig } from '@deepstore/core';
+import { InvalidInputError, readInt, type FsConfig } from '@deepstore/core';
 
 const MiB = 1024 * 1024;
 
@@ -54,18 +54,18 @@ export function parseGcsConfig(config: FsConfig): GcsFsConfig {
   }
   const endpoint = str('apiEndpoint');
   if (endpoint !== undefined && !/^https?:\/\/[^/]+/.test(endpoint)) throw bad(`setting "apiEndpoint" must be an http(s) URL, got ${JSON.stringify(endpoint)}`);
-  const chunk = int('chunkSize', str('chunkSize'), 16 * MiB, 256 * 1024, 1024 * MiB);
+  const chunk = readInt('chunkSize', str('chunkSize'), 16 * MiB, 256 * 1024, 1024 * MiB, 'init gs');
   if (chunk % (256 * 1024) !== 0) throw bad(`setting "chunkSize" must be a multiple of 256 KiB (262144 bytes), got ${chunk}`);
   return {
     projectId: str('projectId') ?? (credentials?.project_id as string | undefined),
     credentials,
     keyFilename,
     apiEndpoint: endpoint?.replace(/\/+$/, ''),
-    resumableThreshold: int('resumableThreshold', str('resumableThreshold'), 8 * MiB, 0, Number.MAX_SAFE_INTEGER),
+    resumableThreshold: readInt('resumableThreshold', str('resumableThreshold'), 8 * MiB, 0, Number.MAX_SAFE_INTEGER, 'init gs'),
     chunkSize: chunk,
-    maxRetries: int('maxRetries', str('maxRetries'), 5, 0, 20),
-    timeout: int('timeout', str('timeout'), 60_000, 100, 3_600_000),
-    concurrency: int('concurrency', str('concurrency'), 16, 1, 256),
+    maxRetries: readInt('maxRetries', str('maxRetries'), 5, 0, 20, 'init gs'),
+    timeout: readInt('timeout', str('timeout'), 60_000, 100, 3_600_000, 'init gs'),
+    concurrency: readInt('concurrency', str('concurrency'), 16, 1, 256, 'init gs'),
   };
 }
 
@@ -90,9 +90,3 @@ function bad(message: string): InvalidInputError {
   return new InvalidInputError(message, { operation: 'init gs' });
 }
 
-function int(key: string, value: string | undefined, dflt: number, min: number, max: number): number {
-  if (value === undefined) return dflt;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw bad(`setting "${key}" must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  return n;
-}

@@ -1,4 +1,4 @@
-import { InvalidInputError, type FsConfig } from '@deepstore/core';
+import { InvalidInputError, readInt, type FsConfig } from '@deepstore/core';
 
 /** Settings of the HDFS (WebHDFS) filesystem. */
 export interface HdfsFsConfig {
@@ -43,13 +43,13 @@ export function parseHdfsConfig(config: FsConfig): HdfsFsConfig {
   if (user !== undefined && !/^[A-Za-z0-9._@$-]+$/.test(user)) throw bad(`setting "user" is not a valid user name: ${JSON.stringify(user)}`);
   return {
     namenodes,
-    httpPort: int('httpPort', str('httpPort'), 9870, 1, 65535),
+    httpPort: readInt('httpPort', str('httpPort'), 9870, 1, 65535, 'init hdfs'),
     user,
     delegationToken: str('delegationToken'),
-    connectTimeout: int('connectTimeout', str('connectTimeout'), 10_000, 100, 600_000),
-    socketTimeout: int('socketTimeout', str('socketTimeout'), 60_000, 100, 3_600_000),
-    maxAttempts: int('maxAttempts', str('maxAttempts'), 5, 1, 20),
-    concurrency: int('concurrency', str('concurrency'), 8, 1, 256),
+    connectTimeout: readInt('connectTimeout', str('connectTimeout'), 10_000, 100, 600_000, 'init hdfs'),
+    socketTimeout: readInt('socketTimeout', str('socketTimeout'), 60_000, 100, 3_600_000, 'init hdfs'),
+    maxAttempts: readInt('maxAttempts', str('maxAttempts'), 5, 1, 20, 'init hdfs'),
+    concurrency: readInt('concurrency', str('concurrency'), 8, 1, 256, 'init hdfs'),
   };
 }
 
@@ -57,9 +57,3 @@ function bad(message: string): InvalidInputError {
   return new InvalidInputError(message, { operation: 'init hdfs' });
 }
 
-function int(key: string, value: string | undefined, dflt: number, min: number, max: number): number {
-  if (value === undefined) return dflt;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw bad(`setting "${key}" must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  return n;
-}

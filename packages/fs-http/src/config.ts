@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InvalidInputError, type FsConfig } from '@deepstore/core';
+import { InvalidInputError, readBool, readInt, type FsConfig } from '@deepstore/core';
 
 /** Settings of the HTTP(S)/WebDAV filesystem. */
 export interface HttpFsConfig {
@@ -88,13 +88,13 @@ export function parseHttpConfig(config: FsConfig): HttpFsConfig {
     bearerToken,
     caFile,
     ca,
-    insecureSkipTlsVerify: bool('insecureSkipTlsVerify', str('insecureSkipTlsVerify'), false),
-    webdav: bool('webdav', str('webdav'), true),
-    connectTimeout: int('connectTimeout', str('connectTimeout'), 10_000, 100, 600_000),
-    socketTimeout: int('socketTimeout', str('socketTimeout'), 60_000, 100, 3_600_000),
-    maxRedirects: int('maxRedirects', str('maxRedirects'), 5, 0, 20),
-    maxAttempts: int('maxAttempts', str('maxAttempts'), 5, 1, 20),
-    concurrency: int('concurrency', str('concurrency'), 8, 1, 256),
+    insecureSkipTlsVerify: readBool('insecureSkipTlsVerify', str('insecureSkipTlsVerify'), false, 'init http'),
+    webdav: readBool('webdav', str('webdav'), true, 'init http'),
+    connectTimeout: readInt('connectTimeout', str('connectTimeout'), 10_000, 100, 600_000, 'init http'),
+    socketTimeout: readInt('socketTimeout', str('socketTimeout'), 60_000, 100, 3_600_000, 'init http'),
+    maxRedirects: readInt('maxRedirects', str('maxRedirects'), 5, 0, 20, 'init http'),
+    maxAttempts: readInt('maxAttempts', str('maxAttempts'), 5, 1, 20, 'init http'),
+    concurrency: readInt('concurrency', str('concurrency'), 8, 1, 256, 'init http'),
   };
 }
 
@@ -102,16 +102,4 @@ function bad(message: string): InvalidInputError {
   return new InvalidInputError(message, { operation: 'init http' });
 }
 
-function int(key: string, value: string | undefined, dflt: number, min: number, max: number): number {
-  if (value === undefined) return dflt;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw bad(`setting "${key}" must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  return n;
-}
 
-function bool(key: string, value: string | undefined, dflt: boolean): boolean {
-  if (value === undefined) return dflt;
-  if (/^true$/i.test(value)) return true;
-  if (/^false$/i.test(value)) return false;
-  throw bad(`setting "${key}" must be true or false, got ${JSON.stringify(value)}`);
-}

@@ -1,4 +1,4 @@
-import { InvalidInputError, type FsConfig } from '@deepstore/core';
+import { InvalidInputError, readBool, readInt, type FsConfig } from '@deepstore/core';
 
 const MiB = 1024 * 1024;
 /** S3's own limits. */
@@ -133,19 +133,19 @@ export function parseS3Config(config: FsConfig): S3FsConfig {
     secretKey,
     sessionToken: str('sessionToken'),
     endpoint,
-    pathStyleAccess: bool('pathStyleAccess', str('pathStyleAccess'), endpoint !== undefined),
-    disableAcl: bool('disableAcl', str('disableAcl'), true),
+    pathStyleAccess: readBool('pathStyleAccess', str('pathStyleAccess'), endpoint !== undefined, 'init s3'),
+    disableAcl: readBool('disableAcl', str('disableAcl'), true, 'init s3'),
     serverSideEncryption: sse,
     ssekmsKeyId: str('ssekmsKeyId'),
     ssekmsEncryptionContext: ctx,
     storageClass: oneOf('storageClass', str('storageClass'), STORAGE_CLASSES),
     multiPartUploadPartSize: partSize,
     minObjectSizeForMultiPartUpload: size('minObjectSizeForMultiPartUpload', str('minObjectSizeForMultiPartUpload'), partSize),
-    multiPartUploadConcurrency: int('multiPartUploadConcurrency', str('multiPartUploadConcurrency'), 8, 1, 64),
-    maxAttempts: int('maxAttempts', str('maxAttempts'), 5, 1, 20),
-    socketTimeout: int('socketTimeout', str('socketTimeout'), 60_000, 100, 3_600_000),
-    connectionTimeout: int('connectionTimeout', str('connectionTimeout'), 10_000, 100, 600_000),
-    maxConnections: int('maxConnections', str('maxConnections'), 64, 1, 4096),
+    multiPartUploadConcurrency: readInt('multiPartUploadConcurrency', str('multiPartUploadConcurrency'), 8, 1, 64, 'init s3'),
+    maxAttempts: readInt('maxAttempts', str('maxAttempts'), 5, 1, 20, 'init s3'),
+    socketTimeout: readInt('socketTimeout', str('socketTimeout'), 60_000, 100, 3_600_000, 'init s3'),
+    connectionTimeout: readInt('connectionTimeout', str('connectionTimeout'), 10_000, 100, 600_000, 'init s3'),
+    maxConnections: readInt('maxConnections', str('maxConnections'), 64, 1, 4096, 'init s3'),
     requestChecksumCalculation: oneOf('requestChecksumCalculation', str('requestChecksumCalculation')?.toUpperCase(), CHECKSUM_MODES) ?? 'WHEN_REQUIRED',
     responseChecksumValidation: oneOf('responseChecksumValidation', str('responseChecksumValidation')?.toUpperCase(), CHECKSUM_MODES) ?? 'WHEN_REQUIRED',
   };
@@ -171,19 +171,7 @@ function size(key: string, value: string | undefined, dflt: number): number {
   return n;
 }
 
-function int(key: string, value: string | undefined, dflt: number, min: number, max: number): number {
-  if (value === undefined) return dflt;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw bad(`setting "${key}" must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  return n;
-}
 
-function bool(key: string, value: string | undefined, dflt: boolean): boolean {
-  if (value === undefined) return dflt;
-  if (/^true$/i.test(value)) return true;
-  if (/^false$/i.test(value)) return false;
-  throw bad(`setting "${key}" must be true or false, got ${JSON.stringify(value)}`);
-}
 
 function oneOf<T extends string>(key: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
