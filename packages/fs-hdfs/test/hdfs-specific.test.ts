@@ -86,3 +86,48 @@ describe('fs-hdfs against the WebHDFS peer', () => {
     }
   });
 });
+
+describe('fs-hdfs with a fault proxy in front of the datanode', () => {
+  it('resumes reads after a reset or a stall, and a reset upload leaves no partial file and keeps the old one', async () => {
+    const proxy = await startFaultProxy({ target: peer.datanode });
+    peer.advertiseDatanode(proxy.url);
+    const fs = new HdfsFileSystem();
+    await fs.init({ namenodes: peer.namenode, user: 'alice', socketTimeout: '1500', maxAttempts: '3' });
+    try {
+      const data = patternBytes(3 * 2 ** 20, 4);
+      await fs.write('hdfs://nn:8020/data/dn/f.bin', data);
+      for (const fault of [
+        { type: 'reset-response' as const, afterBytes: 400_000 },
+        { type: 'stall-response' as const, afterBytes: 600_000 },
+        { type: 'truncate-response' as const, afterBytes: 800_000 },
+      ]) {
+        proxy.setRules([{ method: 'GET', nth: [1], fault }]);
+        expect((await readAll(await fs.openRead('hdfs://nn:8020/data/dn/f.bin'))).equals(data), fault.type).toBe(true);
+      }
+      proxy.setRules([{ method: 'PUT', nth: [1], fault: { type: 'reset-request', afterBytes: 200_000 } }]);
+      const once = new HdfsFileSystem();
+      await once.init({ namenodes: peer.namenode, user: 'alice', maxAttempts: '1' });
+      const err = await once.write('hdfs://nn:8020/data/dn/f.bin', patternBytes(2 * 2 ** 20, 5)).catch((e: unknown) => e as { kind?: string; message: string });
+      await once.close();
+      expect(err?.kind).toBe('Transient');
+      proxy.setRules([]);
+      expect((await readAll(await fs.openRead('hdfs://nn:8020/data/dn/f.bin'))).equals(data)).toBe(true);
+      expect(await fs.list('hdfs://nn:8020/data/dn')).toEqual(['hdfs://nn:8020/data/dn/f.bin']);
+      proxy.setRules([{ method: 'PUT', nth: [1], fault: { type: 'status', status: 503 } }]);
+      await fs.copyFromLocal(await writeTemp(patternBytes(100_000, 6)), 'hdfs://nn:8020/data/dn/retried.bin');
+      expect(await fs.length('hdfs://nn:8020/data/dn/retried.bin')).toBe(100_000);
+    } finally {
+      peer.advertiseDatanode(peer.datanode);
+      await fs.close();
+      await proxy.stop();
+    }
+  });
+});
+
+async function writeTemp(data: Buffer): Promise<string> {
+  const { mkdtemp, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const dir = await mkdtemp(`${tmpdir()}/deepstore-hdfs-`);
+  await writeFile(`${dir}/f.bin`, data);
+  return `${dir}/f.bin`;
+}

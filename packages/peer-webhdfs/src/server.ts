@@ -23,6 +23,11 @@ export interface WebHdfsPeer {
   datanode: string;
   superuser: string;
   failover(activeIndex: 0 | 1): void;
+  /**
+   * The datanode address the namenodes put in their redirects (default: the datanode itself).
+   * Point it at a fault proxy in front of the datanode to test transfers that break.
+   */
+  advertiseDatanode(url: string): void;
   /** Creates a directory as the superuser, owned by `owner` with `permission` (octal string), for test set-up. */
   mkdirs(path: string, options?: { owner?: string; group?: string; permission?: string }): Promise<void>;
   /** Every request: which server, method, path (decoded), query, status, request body bytes received. Keeps the last 10,000. */
@@ -96,6 +101,7 @@ export async function startWebHdfsPeer(options: WebHdfsPeerOptions = {}): Promis
     server.on('checkContinue', nn.handle); // answer without ever sending 100 Continue
     return server;
   });
+  const datanodeUrl = cluster.datanodeUrl;
   const namenodeUrls: string[] = [];
   for (const [i, server] of nnServers.entries()) {
     const url = await listen(server);
@@ -121,8 +127,11 @@ export async function startWebHdfsPeer(options: WebHdfsPeerOptions = {}): Promis
   return {
     namenodes: namenodeUrls,
     namenode: namenodeUrls[0]!,
-    datanode: cluster.datanodeUrl,
+    datanode: datanodeUrl,
     superuser: SUPERUSER,
+    advertiseDatanode(url: string): void {
+      cluster.datanodeUrl = url.replace(/\/+$/, '');
+    },
     failover(activeIndex: 0 | 1): void {
       if (activeIndex !== 0 && activeIndex !== 1) throw new Error(`failover: no namenode ${String(activeIndex)}`);
       cluster.active = activeIndex;
