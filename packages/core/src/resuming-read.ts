@@ -2,6 +2,25 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AbortedError, TransientError, type DeepstoreError, type ErrorContext } from './errors.js';
 
+/** Accumulates a digest of the bytes read and checks it at the end. */
+export interface ContentVerifier {
+  update(chunk: Buffer): void;
+  /** Throws a (transient) error when the bytes do not match what the store recorded. */
+  verify(): void;
+}
+
+/** A verifier for an MD5 the bytes must hash to (hex), as plain S3 ETags record. */
+export function md5Verifier(expectedHex: string, ctx: ErrorContext): ContentVerifier {
+  const hash = createHash('md5');
+  return {
+    update: (chunk) => hash.update(chunk),
+    verify: () => {
+      const got = hash.digest('hex');
+      if (got !== expectedHex) throw new TransientError(`downloaded bytes have MD5 ${got}, the store recorded ${expectedHex}`, ctx);
+    },
+  };
+}
+
 export interface ResumingReadOptions {
   /** First and last byte (inclusive) of the window to read. */
   start: number;
@@ -10,8 +29,8 @@ export interface ResumingReadOptions {
   open: (position: number) => Promise<Readable>;
   /** Total attempts for the body, the first included. */
   attempts: number;
-  /** MD5 the whole window must hash to (plain ETags), or undefined. */
-  expectedMd5?: string;
+  /** Checks the whole window once it has been read (a digest against the store's), throwing on a mismatch. */
+  verifier?: ContentVerifier;
   ctx: ErrorContext;
   signal?: AbortSignal;
   /** A body that delivers nothing for this many ms is cut and resumed (HTTP clients time out requests, not bodies). */
@@ -32,7 +51,7 @@ export function resumingRead(options: ResumingReadOptions, first: Readable): Rea
   async function* generate(): AsyncGenerator<Buffer> {
     let position = options.start;
     let attempt = 1;
-    const hash = options.expectedMd5 ? createHash('md5') : undefined;
+    const verifier = options.verifier;
     try {
       while (position <= end) {
         try {
@@ -52,7 +71,7 @@ export function resumingRead(options: ResumingReadOptions, first: Readable): Rea
             const buf = next.value;
             const piece = buf.length > end - position + 1 ? buf.subarray(0, end - position + 1) : buf;
             position += piece.length;
-            hash?.update(piece);
+            verifier?.update(piece);
             yield piece;
             if (position > end) break;
           }
@@ -70,10 +89,7 @@ export function resumingRead(options: ResumingReadOptions, first: Readable): Rea
           await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
         }
       }
-      if (hash && options.expectedMd5) {
-        const got = hash.digest('hex');
-        if (got !== options.expectedMd5) throw new TransientError(`downloaded bytes have MD5 ${got}, the object's ETag says ${options.expectedMd5}`, ctx);
-      }
+      verifier?.verify();
     } finally {
       current?.destroy();
     }

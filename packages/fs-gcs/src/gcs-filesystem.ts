@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { IdempotencyStrategy, Storage, type File, type FileMetadata as GcsMetadata, type StorageOptions } from '@google-cloud/storage';
+import { CRC32C, IdempotencyStrategy, Storage, type File, type FileMetadata as GcsMetadata, type StorageOptions } from '@google-cloud/storage';
 import {
   AbortedError,
   AlreadyExistsError,
@@ -12,15 +12,18 @@ import {
   NotFoundError,
   PartReader,
   ProgressReporter,
+  TransientError,
   addImplicitParents,
   asAbortedIfSignalled,
   forEachLimit,
   isErrorKind,
   progressStream,
+  resumingRead,
   throwIfAborted,
   toReadable,
   validateRange,
   type Capabilities,
+  type ContentVerifier,
   type DeleteOptions,
   type ErrorContext,
   type FileMetadata,
@@ -318,22 +321,32 @@ export class GcsFileSystem extends BaseFileSystem {
     const end = length === undefined ? size - 1 : Math.min(size, offset + length) - 1;
     if (end < offset) return Readable.from([], { objectMode: false });
     const whole = offset === 0 && end === size - 1;
-    // Pin the read to the generation we looked at, so a concurrent rewrite cannot splice two versions.
+    // Pin the read to the generation we looked at, so a resumed or concurrent read cannot splice two versions.
     const file = this.storage.bucket(loc.bucket).file(loc.name, meta.generation !== undefined ? { generation: Number(meta.generation) } : {});
-    // The client validates CRC32C on whole-object reads only; it refuses validation with a range.
-    const stream = file.createReadStream(whole ? { validation: 'crc32c', decompress: false } : { start: offset, end, validation: false, decompress: false });
-    const out = new PassThrough({ highWaterMark: 1 << 20 });
-    stream.on('error', (err: unknown) => out.destroy(toGcsError(asAbortedIfSignalled(err, signal, ctx), ctx)));
-    stream.pipe(out);
-    if (signal) {
-      const onAbort = () => {
-        stream.destroy();
-        out.destroy(new AbortedError(undefined, ctx));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      out.once('close', () => signal.removeEventListener('abort', onAbort));
-    }
-    return out;
+    // Each piece is a plain ranged read; the whole-object CRC32C is checked here, across resumes.
+    const open = async (position: number): Promise<Readable> => {
+      const stream = file.createReadStream({ start: position, end, validation: false, decompress: false });
+      const out = new PassThrough({ highWaterMark: 1 << 20 });
+      stream.on('error', (err: unknown) => out.destroy(toGcsError(asAbortedIfSignalled(err, signal, ctx), ctx)));
+      out.on('close', () => stream.destroy());
+      stream.pipe(out);
+      return out;
+    };
+    const expected = whole && typeof meta.crc32c === 'string' ? meta.crc32c : undefined;
+    return resumingRead(
+      {
+        start: offset,
+        end,
+        open,
+        attempts: this.cfg.maxRetries + 1,
+        stallTimeout: this.cfg.timeout,
+        ctx,
+        ...(signal ? { signal } : {}),
+        ...(expected ? { verifier: crc32cVerifier(expected, ctx) } : {}),
+        classify: (err) => toGcsError(err, ctx),
+      },
+      await open(offset),
+    );
   }
 
   async write(uri: UriLike, data: WriteSource, options: WriteOptions = {}): Promise<void> {
@@ -442,6 +455,17 @@ export class GcsFileSystem extends BaseFileSystem {
   override async close(): Promise<void> {
     this.storageInstance = undefined;
   }
+}
+
+/** Checks the bytes read against the object's CRC32C (base64, as GCS records it). */
+function crc32cVerifier(expected: string, ctx: ErrorContext): ContentVerifier {
+  const crc = new CRC32C();
+  return {
+    update: (chunk) => crc.update(chunk),
+    verify: () => {
+      if (!crc.validate(expected)) throw new TransientError(`downloaded bytes have CRC32C ${crc.toString()}, the object records ${expected}`, ctx);
+    },
+  };
 }
 
 function timeOf(meta: GcsMetadata | undefined): number {

@@ -77,7 +77,21 @@ describe('fs-gcs under faults (through a fault proxy in front of the GCS peer)',
     expect(peer.openResumableUploads()).toEqual([]);
   });
 
-  it('a truncated download ends with an error, never with short data', async () => {
+  it('resumes a download after a reset, a stall and a truncated body, byte-identical', async () => {
+    const u = uri('resume.bin');
+    const data = patternBytes(3 * MiB, 6);
+    await direct.write(u, data);
+    for (const fault of [
+      { type: 'reset-response' as const, afterBytes: 300_000 },
+      { type: 'stall-response' as const, afterBytes: 500_000 },
+      { type: 'truncate-response' as const, afterBytes: 700_000 },
+    ]) {
+      proxy.setRules([{ method: 'GET', path: /alt=media/, nth: [1], fault }]);
+      expect((await readAll(await fs.openRead(u))).equals(data), fault.type).toBe(true);
+    }
+  });
+
+  it('a download that keeps failing ends with an error, never with short data', async () => {
     const u = uri('short.bin');
     await direct.write(u, patternBytes(2 * MiB, 5));
     proxy.setRules([{ method: 'GET', path: /alt=media/, fault: { type: 'truncate-response', afterBytes: 100_000 } }]);
