@@ -6,6 +6,7 @@ import { applyConfig, parseConfigArgument, readConfigFile, type ConfigSetting } 
 import type { CommandContext, Io, OutputStream } from './context.js';
 import { oneLine } from './format.js';
 import { cat } from './commands/cat.js';
+import { inspect as inspectSegment, type InspectOptions } from './commands/inspect.js';
 import { ls, stat } from './commands/list.js';
 import { mkdir, rm } from './commands/remove.js';
 import { cp, mv } from './commands/transfer.js';
@@ -186,6 +187,12 @@ function buildProgram(io: Io, select: (run: Run, globals: GlobalOptions) => void
   command('mkdir', 'create a directory and its missing parents (no error if it exists)')
     .argument('<uri>', 'directory')
     .action((uri: string, _opts: unknown, cmd: Command) => select((ctx) => mkdir(ctx, uri), globalsOf(cmd)));
+
+  command('inspect', "show a Pinot segment's metadata, columns and first rows, verifying its CRC")
+    .argument('<segment>', 'a segment .tar.gz, a segment directory, or a URI on any scheme')
+    .option('--json', 'print one JSON document')
+    .option('--rows <n>', 'rows to show (default 10)')
+    .action((segment: string, opts: InspectOptions, cmd: Command) => select((ctx) => inspectSegment(ctx, segment, opts), globalsOf(cmd)));
 
   command('cat', 'write a file to stdout')
     .argument('<uri>', 'file')
