@@ -28,8 +28,9 @@ export function readDictionary(buf: Buffer, col: ColumnMetadata, paddingCharacte
       return fixed(8, (o) => buf.readDoubleBE(o));
     case 'STRING': {
       const w = col.dictionaryElementSize;
-      if (w === 0 && n > 0) {
-        // Width 0 with entries means the dictionary uses the var-length format.
+      // Pinot records the longest entry's width even for var-length dictionaries: a buffer that is
+      // not exactly n fixed-width entries but carries the '.vl;' magic is the var-length format.
+      if (n > 0 && (w === 0 || (buf.length !== n * w && isVarLength(buf)))) {
         return readVarLength(buf, col).map((b) => Buffer.from(b).toString('utf8'));
       }
       const pad = paddingCharacter.charCodeAt(0);
@@ -42,7 +43,7 @@ export function readDictionary(buf: Buffer, col: ColumnMetadata, paddingCharacte
     }
     case 'BYTES':
     case 'BIG_DECIMAL':
-      if (col.dictionaryElementSize > 0) {
+      if (col.dictionaryElementSize > 0 && !(buf.length !== n * col.dictionaryElementSize && isVarLength(buf))) {
         const w = col.dictionaryElementSize;
         return fixed(w, (o) => new Uint8Array(buf.subarray(o, o + w)));
       }
@@ -77,4 +78,8 @@ export function readVarLength(buf: Buffer, col: ColumnMetadata): Uint8Array[] {
     out.push(new Uint8Array(buf.subarray(start, end)));
   }
   return out;
+}
+
+function isVarLength(buf: Buffer): boolean {
+  return buf.length >= 16 && buf.toString('latin1', 0, 4) === '.vl;';
 }

@@ -12,3 +12,4 @@ export * from './roaring.js';
 export * from './forward-index.js';
 export * from './inverted-index.js';
 export * from './segment-reader.js';
+export * from './writer/index.js';
