@@ -391,7 +391,7 @@ describe('schemes and errors', () => {
     mkdirSync(cliDir, { recursive: true });
     cpSync(path.join(PACKAGE_DIR, 'dist'), path.join(cliDir, 'dist'), { recursive: true });
     cpSync(path.join(PACKAGE_DIR, 'package.json'), path.join(cliDir, 'package.json'));
-    for (const dep of ['@deepstore/core', '@deepstore/fs-local', 'commander', 'dot-properties']) {
+    for (const dep of ['@deepstore/core', '@deepstore/fs-local', '@deepstore/segment', 'commander', 'dot-properties']) {
       const link = path.join(inst, 'node_modules', dep);
       mkdirSync(path.dirname(link), { recursive: true });
       symlinkSync(realpathSync(path.join(PACKAGE_DIR, 'node_modules', dep)), link, 'dir');

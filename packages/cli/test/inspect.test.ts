@@ -1,11 +1,11 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assertBuilt, run, tempDir } from './helpers.js';
+import { fixturesDir } from './fixtures-dir.js';
 
 assertBuilt();
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures/pinot-segments');
+const FIXTURES = fixturesDir();
 const work = tempDir('deepstore-inspect-');
 afterAll(() => work.cleanup());
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturesDir } from './fixtures-dir.js';
 import {
   adler32,
   extractSegmentTarball,
@@ -16,7 +17,7 @@ import {
   SegmentFormatError,
 } from '../src/index.js';
 
-const FX = '/work/shared/fixtures/pinot-segments';
+const FX = fixturesDir();
 let work: string;
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'segment-test-'));

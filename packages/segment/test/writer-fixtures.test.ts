@@ -11,8 +11,9 @@ import { buildDictionary, type DictDataType } from '../src/writer/dictionary-wri
 import { bitsPerElement, writeFixedBitSV } from '../src/writer/fixed-bit.js';
 import { writeInvertedIndexSV } from '../src/writer/inverted-index-writer.js';
 import { targetChunkSize, writeVarByteV4 } from '../src/writer/raw-forward.js';
+import { fixturesDir } from './fixtures-dir.js';
 
-const FX = '/work/shared/fixtures/pinot-segments';
+const FX = fixturesDir();
 let work: string;
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'segment-writer-test-'));
