@@ -51,7 +51,7 @@ export {
   withoutTrailingSlash,
 } from './uri.js';
 export { BaseFileSystem, DEFAULT_TREE_CONCURRENCY, signalOf, walkLocal } from './base-filesystem.js';
-export { LOCAL_CHUNK, syncDir, tempSibling, toReadable, writeFileAtomic, type AtomicWriteOptions } from './local-files.js';
+export { LOCAL_CHUNK, knownSize, retryLocalUpload, syncDir, tempSibling, toReadable, writeFileAtomic, type AtomicWriteOptions } from './local-files.js';
 export { AggregateProgress, ProgressReporter, progressStream } from './progress.js';
 export { Semaphore, forEachLimit } from './concurrency.js';
 export {

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { constants as fsc } from 'node:fs';
+import { constants as fsc, createReadStream } from 'node:fs';
 import { chmod, link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AlreadyExistsError, asAbortedIfSignalled, throwIfAborted } from './errors.js';
+import { AlreadyExistsError, asAbortedIfSignalled, throwIfAborted, type ErrorContext } from './errors.js';
+import { withRetry } from './retry.js';
 import { fromNodeError } from './node-errors.js';
 import { ProgressReporter, progressStream } from './progress.js';
 import type { Progress, WriteSource } from './types.js';
@@ -19,6 +20,31 @@ export function toReadable(data: WriteSource): Readable {
   if (data instanceof Readable) return data;
   if (typeof data === 'string' || data instanceof Uint8Array) return Readable.from([Buffer.from(data)], { objectMode: false });
   return Readable.from(data, { objectMode: false });
+}
+
+/** The byte size of in-memory data (a string or a buffer); undefined for streams. */
+export function knownSize(data: WriteSource): number | undefined {
+  if (typeof data === 'string') return Buffer.byteLength(data);
+  return data instanceof Uint8Array ? data.length : undefined;
+}
+
+/**
+ * Uploads a local file with `send`, reopening the file for each attempt: unlike a stream, a
+ * file can be sent again, so transient failures retry the whole upload (full-jitter backoff).
+ */
+export async function retryLocalUpload(
+  file: string,
+  options: { attempts: number; signal?: AbortSignal | undefined; context: ErrorContext },
+  send: (stream: Readable) => Promise<void>,
+): Promise<void> {
+  await withRetry(
+    async () => {
+      const stream = createReadStream(file, { highWaterMark: LOCAL_CHUNK });
+      stream.on('error', () => undefined); // surfaced through send's reads
+      await send(stream);
+    },
+    { attempts: options.attempts, ...(options.signal ? { signal: options.signal } : {}), context: options.context },
+  );
 }
 
 /** A temp name next to `target`, hidden, short enough for NAME_MAX even for long target names. */

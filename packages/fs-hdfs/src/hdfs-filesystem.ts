@@ -16,6 +16,7 @@ import {
   isErrorKind,
   parseUri,
   resumingRead,
+  retryLocalUpload,
   throwIfAborted,
   toReadable,
   uriFromPath,
@@ -432,17 +433,10 @@ export class HdfsFileSystem extends BaseFileSystem {
   protected override async uploadFile(source: string, dst: UriLike, size: number, options: TransferOptions, fresh = false): Promise<void> {
     const loc = this.locate(dst, 'copyFromLocal');
     const ctx = { operation: 'copyFromLocal', uri: dst };
-    const { createReadStream } = await import('node:fs');
-    // A local file can be sent again: retry the whole upload on transient failures.
-    await withRetry(
-      async () => {
-        const stream = createReadStream(source, { highWaterMark: 1 << 20 });
-        stream.on('error', () => undefined);
-        if (fresh) await this.upload(loc, stream, { ...options, size }, ctx, false);
-        else await this.write(dst, stream, { ...options, size });
-      },
-      { attempts: this.cfg.maxAttempts, ...(options.signal ? { signal: options.signal } : {}), context: ctx },
-    );
+    await retryLocalUpload(source, { attempts: this.cfg.maxAttempts, signal: options.signal, context: ctx }, async (stream) => {
+      if (fresh) await this.upload(loc, stream, { ...options, size }, ctx, false);
+      else await this.write(dst, stream, { ...options, size });
+    });
   }
 
   // ---- moving --------------------------------------------------------------------------

@@ -13,10 +13,12 @@ import {
   asAbortedIfSignalled,
   decodedPath,
   isErrorKind,
+  knownSize,
   parentUri,
   parseUri,
   rangedDownload,
   resumingRead,
+  retryLocalUpload,
   throwIfAborted,
   toReadable,
   uriFromPath,
@@ -380,7 +382,7 @@ export class HttpFileSystem extends BaseFileSystem {
       const existing = (await this.propfind(url, 0, ctx, options.signal))?.[0];
       if (existing?.isDirectory) throw new InvalidInputError('is a directory; cannot write a file over it', ctx);
       if (existing && options.overwrite === false) throw new AlreadyExistsError('already exists (overwrite is off)', ctx);
-      const size = options.size ?? (typeof data === 'string' ? Buffer.byteLength(data) : data instanceof Uint8Array ? data.length : undefined);
+      const size = options.size ?? knownSize(data);
       await this.upload(url, source, { ...options, ...(size !== undefined ? { size } : {}) }, ctx);
     } catch (err) {
       source.destroy();
@@ -468,17 +470,10 @@ export class HttpFileSystem extends BaseFileSystem {
   protected override async uploadFile(source: string, dst: UriLike, size: number, options: TransferOptions, fresh = false): Promise<void> {
     const url = this.locate(dst, 'copyFromLocal');
     const ctx = { operation: 'copyFromLocal', uri: url };
-    // A local file can be sent again: retry the whole upload on transient failures.
-    await withRetry(
-      async () => {
-        const { createReadStream } = await import('node:fs');
-        const stream = createReadStream(source, { highWaterMark: 1 << 20 });
-        stream.on('error', () => undefined);
-        if (fresh) await this.upload(url, stream, { ...options, size }, ctx);
-        else await this.write(url, stream, { ...options, size });
-      },
-      { attempts: this.cfg.maxAttempts, ...(options.signal ? { signal: options.signal } : {}), context: ctx },
-    );
+    await retryLocalUpload(source, { attempts: this.cfg.maxAttempts, signal: options.signal, context: ctx }, async (stream) => {
+      if (fresh) await this.upload(url, stream, { ...options, size }, ctx);
+      else await this.write(url, stream, { ...options, size });
+    });
   }
 
   // ---- copying and moving ----------------------------------------------------------------

@@ -39,6 +39,7 @@ import {
   forEachLimit,
   fromNodeError,
   isErrorKind,
+  knownSize,
   throwIfAborted,
   resumingRead,
   toReadable,
@@ -446,7 +447,7 @@ export class S3FileSystem extends BaseFileSystem {
       if (child) throw new InvalidInputError('is a directory; cannot write a file over it', ctx);
       if (existing && options.overwrite === false) throw new AlreadyExistsError('already exists (overwrite is off)', ctx);
       // In-memory data has a known size: no need to stage it through a whole part buffer.
-      const size = options.size ?? (typeof data === 'string' ? Buffer.byteLength(data) : data instanceof Uint8Array ? data.length : undefined);
+      const size = options.size ?? knownSize(data);
       await this.upload(loc, source, size === undefined ? options : { ...options, size }, ctx);
     } catch (err) {
       source.destroy();
