@@ -1,5 +1,6 @@
 import { SegmentFormatError, SegmentUnsupportedError } from './errors.js';
 import type { ColumnMetadata } from './metadata.js';
+import { bigDecimalToPlainString, deserializeBigDecimal } from './big-decimal.js';
 
 export type Value = number | bigint | string | Uint8Array | boolean;
 
@@ -26,7 +27,8 @@ export function readDictionary(buf: Buffer, col: ColumnMetadata, paddingCharacte
       return fixed(4, (o) => buf.readFloatBE(o));
     case 'DOUBLE':
       return fixed(8, (o) => buf.readDoubleBE(o));
-    case 'STRING': {
+    case 'STRING':
+    case 'JSON': {
       const w = col.dictionaryElementSize;
       // Pinot records the longest entry's width even for var-length dictionaries: a buffer that is
       // not exactly n fixed-width entries but carries the '.vl;' magic is the var-length format.
@@ -42,12 +44,17 @@ export function readDictionary(buf: Buffer, col: ColumnMetadata, paddingCharacte
       });
     }
     case 'BYTES':
-    case 'BIG_DECIMAL':
+    case 'BIG_DECIMAL': {
+      let values: Uint8Array[];
       if (col.dictionaryElementSize > 0 && !(buf.length !== n * col.dictionaryElementSize && isVarLength(buf))) {
         const w = col.dictionaryElementSize;
-        return fixed(w, (o) => new Uint8Array(buf.subarray(o, o + w)));
+        values = fixed(w, (o) => new Uint8Array(buf.subarray(o, o + w))) as Uint8Array[];
+      } else {
+        values = readVarLength(buf, col);
       }
-      return readVarLength(buf, col);
+      // BIG_DECIMAL values are BigDecimalUtils.serialize bytes; shown as DataType.toString does (plain).
+      return col.dataType === 'BIG_DECIMAL' ? values.map((b) => bigDecimalToPlainString(deserializeBigDecimal(b))) : values;
+    }
     default:
       throw new SegmentUnsupportedError(`dictionary of '${col.name}': data type ${col.dataType} is not supported`);
   }

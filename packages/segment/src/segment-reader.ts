@@ -1,18 +1,25 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { open, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ColumnsPsf } from './columns-psf.js';
 import { type CreationMeta, parseCreationMeta } from './creation-meta.js';
 import { pinotCrc } from './crc.js';
 import { readDictionary, readVarLength, type Value } from './dictionary.js';
 import { SegmentFormatError, SegmentUnsupportedError } from './errors.js';
-import { readFixedBitSV, readSortedSV, readVarByteV4 } from './forward-index.js';
+import { rawStoredType, readFixedBitSV, readRawMV, readRawSV, readSortedSV } from './forward-index.js';
+import { readFixedBitMV } from './writer/fixed-bit.js';
+import { bigDecimalToPlainString, deserializeBigDecimal } from './big-decimal.js';
+import { Adler32 } from './crc.js';
 import { parseIndexMap } from './index-map.js';
 import { parseLegacyRawValueInvertedIndex, readBitmapInvertedIndex } from './inverted-index.js';
 import { type ColumnMetadata, parseSegmentMetadata, type SegmentMetadata } from './metadata.js';
 import { parseProperties } from './properties.js';
+import { decodeRoaring } from './roaring.js';
 import { type ExtractOptions, openSegmentSource, type SegmentLayout, type SegmentLocation } from './segment-source.js';
 
-export type IndexId = 'dictionary' | 'forward_index' | 'inverted_index';
+export type IndexId = 'dictionary' | 'forward_index' | 'inverted_index' | 'nullvalue_vector';
+
+/** A doc's value: a scalar for single-value columns, an array for multi-value ones. */
+export type CellValue = Value | Value[];
 
 export interface CrcResult {
   expected: bigint;
@@ -133,38 +140,53 @@ export class SegmentReader {
   async dictIds(column: string): Promise<Int32Array> {
     const col = this.column(column);
     if (!col.hasDictionary) throw new SegmentFormatError(`column '${column}' is raw: it has no dictIds`);
-    if (!col.isSingleValue) {
-      throw new SegmentUnsupportedError(`column '${column}': multi-value forward indexes are not supported yet`);
-    }
+    if (!col.isSingleValue) throw new SegmentFormatError(`column '${column}' is multi-value: use mvDictIds`);
     const buf = await this.indexBuffer(column, 'forward_index');
     if (col.isSorted) return readSortedSV(buf, col.cardinality, this.metadata.totalDocs);
     return readFixedBitSV(buf, this.metadata.totalDocs, col.bitsPerElement);
   }
 
-  /** Every doc's value, decoded through the dictionary or from the raw forward index. */
-  async values(column: string): Promise<Value[]> {
+  /** Dictionary ids per doc of a dictionary-encoded multi-value column (FixedBitMVForwardIndex). */
+  async mvDictIds(column: string): Promise<number[][]> {
+    const col = this.column(column);
+    if (!col.hasDictionary || col.isSingleValue) throw new SegmentFormatError(`column '${column}' is not a dictionary-encoded multi-value column`);
+    const buf = await this.indexBuffer(column, 'forward_index');
+    return readFixedBitMV(buf, this.metadata.totalDocs, col.totalNumberOfEntries, col.bitsPerElement);
+  }
+
+  /** Every doc's value, decoded through the dictionary or from the raw forward index; MV docs are arrays. */
+  async values(column: string): Promise<CellValue[]> {
     const col = this.column(column);
     if (col.hasDictionary) {
       const dict = await this.dictionary(column);
-      const ids = await this.dictIds(column);
-      return Array.from(ids, (id) => {
+      const lookup = (id: number): Value => {
         const v = dict[id];
         if (v === undefined) throw new SegmentFormatError(`column '${column}': dictId ${id} >= cardinality ${dict.length}`);
         return v;
-      });
+      };
+      if (!col.isSingleValue) return (await this.mvDictIds(column)).map((row) => row.map(lookup));
+      return Array.from(await this.dictIds(column), lookup);
     }
-    if (!col.isSingleValue) {
-      throw new SegmentUnsupportedError(`column '${column}': raw multi-value forward indexes are not supported yet`);
+    const buf = await this.indexBuffer(column, 'forward_index');
+    const stored = rawStoredType(col.dataType);
+    const decode = (v: number | bigint | string | Buffer): Value => {
+      if (col.dataType === 'BOOLEAN') return v !== 0;
+      if (col.dataType === 'BIG_DECIMAL') return bigDecimalToPlainString(deserializeBigDecimal(v as Buffer));
+      if (Buffer.isBuffer(v)) return stored === 'STRING' ? v.toString('utf8') : new Uint8Array(v);
+      return v;
+    };
+    if (col.isSingleValue) {
+      const raw = readRawSV(buf, stored, this.metadata.totalDocs) as ArrayLike<number | bigint | string | Buffer>;
+      return Array.from(raw, decode);
     }
-    const raw = readVarByteV4(await this.indexBuffer(column, 'forward_index'), this.metadata.totalDocs);
-    switch (col.dataType) {
-      case 'STRING':
-        return raw.map((b) => b.toString('utf8'));
-      case 'BYTES':
-        return raw.map((b) => new Uint8Array(b));
-      default:
-        throw new SegmentUnsupportedError(`column '${column}': raw ${col.dataType} forward indexes are not supported yet`);
-    }
+    const rows = readRawMV(buf, stored, this.metadata.totalDocs) as unknown as ArrayLike<ArrayLike<number | bigint | string | Buffer>>;
+    return Array.from(rows, (row) => Array.from(row, decode));
+  }
+
+  /** DocIds whose value was null at ingestion (the null value vector); empty when there is none. */
+  async nullDocIds(column: string): Promise<number[]> {
+    if (!(await this.hasIndex(column, 'nullvalue_vector'))) return [];
+    return decodeRoaring(await this.indexBuffer(column, 'nullvalue_vector')).values;
   }
 
   /**
@@ -215,26 +237,45 @@ export class SegmentReader {
     return files;
   }
 
-  /** Computes Pinot's CRCs (see crc.ts) without comparing. */
-  async computeCrc(): Promise<{ crc: bigint; dataCrc: bigint }> {
+  /**
+   * Computes Pinot's CRCs without comparing. `crc` is over the files as they are now (v1: every
+   * file; v3: columns.psf, index_map, metadata.properties, which is what Pinot computes for a
+   * segment it builds as v3); `v1Crc` is over the v1 files rebuilt from a v3 segment, which is what
+   * a segment converted from v1 carries (the converter copies creation.meta unchanged).
+   */
+  async computeCrc(): Promise<{ crc: bigint; v1Crc: bigint; dataCrc: bigint }> {
     const files = await this.crcFiles();
-    return { crc: BigInt(pinotCrc(files)), dataCrc: BigInt(pinotCrc(files, true)) };
+    const v1Crc = BigInt(pinotCrc(files));
+    const dataCrc = BigInt(pinotCrc(files, true));
+    if (!this.psf) return { crc: v1Crc, v1Crc, dataCrc };
+    const a = new Adler32();
+    for (const name of ['columns.psf', 'index_map', 'metadata.properties']) {
+      const handle = await open(path.join(this.location.indexDir, name), 'r');
+      try {
+        for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false })) a.update(chunk as Buffer);
+      } finally {
+        await handle.close();
+      }
+    }
+    return { crc: BigInt(a.value()), v1Crc, dataCrc };
   }
 
   /** Recomputes the CRCs and throws a SegmentFormatError when they differ from creation.meta. */
   async verifyCrc(): Promise<CrcResult> {
     if (!this.creationMeta) throw new SegmentFormatError(`segment ${this.metadata.name}: no creation.meta to verify against`);
-    const { crc, dataCrc } = await this.computeCrc();
-    const res: CrcResult = { expected: this.creationMeta.crc, actual: crc };
+    const { crc, v1Crc, dataCrc } = await this.computeCrc();
+    const expected = this.creationMeta.crc;
+    const actual = expected === v1Crc ? v1Crc : crc;
+    const res: CrcResult = { expected, actual };
     if (this.creationMeta.dataCrc !== undefined) {
       res.expectedData = this.creationMeta.dataCrc;
       res.actualData = dataCrc;
     }
     const hex = (n: bigint) => `0x${n.toString(16).toUpperCase()}`;
-    if (crc !== this.creationMeta.crc) {
+    if (actual !== expected) {
       throw new SegmentFormatError(
-        `segment ${this.metadata.name}: CRC mismatch: creation.meta says ${hex(this.creationMeta.crc)}, ` +
-          `the files give ${hex(crc)} (the segment is corrupt or was modified)`,
+        `segment ${this.metadata.name}: CRC mismatch: creation.meta says ${hex(expected)}, ` +
+          `the files give ${hex(crc)}${this.psf ? ` (as v1 files: ${hex(v1Crc)})` : ''} (the segment is corrupt or was modified)`,
       );
     }
     if (res.expectedData !== undefined && dataCrc !== res.expectedData) {

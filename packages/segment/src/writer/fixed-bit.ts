@@ -40,6 +40,22 @@ export interface FixedBitMVLayout {
   rawDataSize: number;
 }
 
+export type FixedBitMVGeometry = Omit<FixedBitMVLayout, 'bytes'>;
+
+/** The section sizes of a FixedBitMVForwardIndexWriter file. */
+export function fixedBitMVGeometry(numDocs: number, totalNumValues: number, bits: number): FixedBitMVGeometry {
+  if (numDocs === 0) throw new RangeError('MV forward index needs at least one doc');
+  const avg = Math.trunc(totalNumValues / numDocs); // int division, then widened to float
+  const ratio = Math.ceil(2048 / avg);
+  // Java (int) cast of a double: saturates at Integer.MAX_VALUE (avg 0 gives +Infinity).
+  const docsPerChunk = ratio >= 2147483647 ? 2147483647 : ratio;
+  const numChunks = Math.trunc(((numDocs + docsPerChunk - 1) | 0) / docsPerChunk);
+  const chunkOffsetHeaderSize = numChunks * 4;
+  const bitsetSize = Math.trunc((totalNumValues + 7) / 8);
+  const rawDataSize = Math.trunc((totalNumValues * bits + 7) / 8);
+  return { docsPerChunk, numChunks, chunkOffsetHeaderSize, bitsetSize, rawDataSize };
+}
+
 /**
  * FixedBitMVForwardIndexWriter: a chunk-offset header (int32 BE start value index of every
  * `docsPerChunk`-th doc), a bitset with a bit per value set at each doc's first value, then the
@@ -54,15 +70,7 @@ export function writeFixedBitMV(rows: ArrayLike<number>[], bits: number): FixedB
     if (r.length === 0) throw new RangeError('MV forward index rows must not be empty');
     totalNumValues += r.length;
   }
-  if (numDocs === 0) throw new RangeError('MV forward index needs at least one doc');
-  const avg = Math.trunc(totalNumValues / numDocs); // int division, then widened to float
-  const ratio = Math.ceil(2048 / avg);
-  // Java (int) cast of a double: saturates at Integer.MAX_VALUE (avg 0 gives +Infinity).
-  const docsPerChunk = ratio >= 2147483647 ? 2147483647 : ratio;
-  const numChunks = Math.trunc(((numDocs + docsPerChunk - 1) | 0) / docsPerChunk);
-  const chunkOffsetHeaderSize = numChunks * 4;
-  const bitsetSize = Math.trunc((totalNumValues + 7) / 8);
-  const rawDataSize = Math.trunc((totalNumValues * bits + 7) / 8);
+  const { docsPerChunk, numChunks, chunkOffsetHeaderSize, bitsetSize, rawDataSize } = fixedBitMVGeometry(numDocs, totalNumValues, bits);
   const out = Buffer.alloc(chunkOffsetHeaderSize + bitsetSize + rawDataSize);
   const rawStartBit = (chunkOffsetHeaderSize + bitsetSize) * 8;
   let start = 0;

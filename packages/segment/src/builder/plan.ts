@@ -1,0 +1,201 @@
+import { bigDecimalByteSize, compareBigDecimal, serializeBigDecimal, type BigDecimal } from '../big-decimal.js';
+import { convertValue, formatStored } from '../convert.js';
+import type { FieldSpec, PinotSchema, StoredValue } from '../schema.js';
+import { createSegmentNameGenerator, type SegmentNameGeneratorConfig } from '../segment-name.js';
+import type { TableConfig } from '../table-config.js';
+import { createRawForwardIndexWriter } from '../writer/raw-forward.js';
+import type { ChunkCompressionName } from '../codecs.js';
+import { SegmentUnsupportedError } from '../errors.js';
+import type { BuilderColumn, SegmentLayoutPlan, TimeColumnInfo } from './segment-builder.js';
+import { parseTimeFormat } from './time-format.js';
+import { BYTES_OPS, DOUBLE_OPS, FLOAT_OPS, INT_OPS, LONG_OPS, STRING_OPS, type StoredScalar, type TypeOps } from './type-ops.js';
+
+export const BIG_DECIMAL_OPS: TypeOps<BigDecimal> = {
+  type: 'BIG_DECIMAL',
+  fixedSize: 0,
+  // BigDecimal.equals is scale-sensitive (2.0 != 2.00), as Pinot's HashSet of values is.
+  key: (v) => `${v.unscaled}e${v.scale}`,
+  compare: compareBigDecimal,
+  byteLength: bigDecimalByteSize,
+  toBytes: serializeBigDecimal,
+  write: (w, v) => w.bytes(serializeBigDecimal(v)),
+  read: (r) => {
+    const b = r.bytes();
+    const scale = ((b[0] as number) << 8) | (b[1] as number);
+    let unscaled = 0n;
+    for (let i = 2; i < b.length; i++) unscaled = (unscaled << 8n) | BigInt(b[i] as number);
+    if (b.length > 2 && ((b[2] as number) & 0x80) !== 0) unscaled -= 1n << BigInt(8 * (b.length - 2));
+    return { unscaled, scale: scale >= 0x8000 ? scale - 0x10000 : scale } as BigDecimal;
+  },
+};
+
+const OPS: Record<FieldSpec['storedType'], TypeOps> = {
+  INT: INT_OPS as TypeOps,
+  LONG: LONG_OPS as TypeOps,
+  FLOAT: FLOAT_OPS as TypeOps,
+  DOUBLE: DOUBLE_OPS as TypeOps,
+  BIG_DECIMAL: BIG_DECIMAL_OPS as TypeOps,
+  STRING: STRING_OPS as TypeOps,
+  BYTES: BYTES_OPS as TypeOps,
+};
+
+export interface PlanOptions {
+  /** A fixed segment name (Pinot's `fixed` generator). */
+  segmentName?: string;
+  /** segmentNameGeneratorSpec: type (simple, normalizedDate, fixed, inputFile, ...) and configs. */
+  segmentNameGenerator?: { type?: string; configs?: Record<string, string> };
+  /** The sequence id appended by the simple / normalizedDate generators; -1 for none. Default 0. */
+  sequenceId?: number;
+  /** For the inputFile generator. */
+  inputFileUri?: string;
+}
+
+/**
+ * Resolves a parsed schema and table config into what the builder executes: per column the
+ * stored type, dictionary / inverted / raw layout, conversion and formatting; the time column;
+ * and the segment name generator, as SegmentGeneratorConfig sets them up for a batch job.
+ */
+export function planSegment(schema: PinotSchema, table: TableConfig, opts: PlanOptions = {}): SegmentLayoutPlan {
+  if (table.transformConfigs && table.transformConfigs.length > 0) {
+    throw new SegmentUnsupportedError(
+      `table config ingestionConfig.transformConfigs (${table.transformConfigs.map((t) => t.columnName).join(', ')}): ` +
+        'transform functions are not evaluated by deepstore; transform the rows before building',
+    );
+  }
+  if (table.filterConfig?.filterFunction) {
+    throw new SegmentUnsupportedError('table config ingestionConfig.filterConfig: filter functions are not evaluated by deepstore; filter the rows before building');
+  }
+  const columns: BuilderColumn[] = schema.fields.map((field) => {
+    const cfg = table.columns.get(field.name);
+    if (!cfg) throw new Error(`table config has no index config for column ${field.name}`);
+    if (cfg.forwardIndexDisabled) throw new SegmentUnsupportedError(`column ${field.name}: forwardIndexDisabled is not supported`);
+    if (cfg.dictIdCompression) throw new SegmentUnsupportedError(`column ${field.name}: dictIdCompressionType MV_ENTRY_DICT is not supported`);
+    const ops = OPS[field.storedType];
+    const dictionary = cfg.dictionary;
+    const rawFromDictionary = dictionary && cfg.forwardEncoding === 'RAW';
+    const compression = (cfg.compression ?? 'LZ4') as ChunkCompressionName;
+    if (compression === ('DELTA' as string) || compression === ('DELTADELTA' as string)) {
+      throw new SegmentUnsupportedError(`column ${field.name}: ${compression} compression is not supported`);
+    }
+    const writeRaw: BuilderColumn['rawForward'] = (file, values, stats) => {
+      const w = createRawForwardIndexWriter({
+        file,
+        storedType: field.storedType,
+        singleValue: field.singleValue,
+        compression,
+        numDocs: stats.totalDocs,
+        maxLength: Math.max(0, stats.lengthOfLongestElement),
+        maxNumberOfMultiValues: stats.maxNumberOfMultiValues,
+        maxRowLengthInBytes: stats.maxRowLengthInBytes,
+        writerVersion: cfg.rawIndexWriterVersion,
+        targetDocsPerChunk: cfg.targetDocsPerChunk,
+        targetMaxChunkSizeBytes: parseChunkSize(cfg.targetMaxChunkSize),
+      });
+      try {
+        const bytes = field.storedType === 'BIG_DECIMAL';
+        for (const v of values()) {
+          if (bytes) w.add(Array.isArray(v) ? v.map((x) => serializeBigDecimal(x as BigDecimal)) : serializeBigDecimal(v as BigDecimal));
+          else w.add(v as never);
+        }
+        w.close();
+      } catch (e) {
+        w.abort();
+        throw e;
+      }
+    };
+    return {
+      field: {
+        name: field.name,
+        fieldType: field.fieldType,
+        dataType: field.dataType,
+        storedType: field.storedType,
+        singleValue: field.singleValue,
+        defaultNullValue: field.defaultNullValue as StoredScalar,
+        defaultNullValueString: field.defaultNullValueString,
+        ...(field.nonDefaultMaxLength !== undefined ? { nonDefaultMaxLength: field.nonDefaultMaxLength } : {}),
+        ...(field.nonDefaultMaxLengthExceedStrategy !== undefined ? { nonDefaultMaxLengthExceedStrategy: field.nonDefaultMaxLengthExceedStrategy } : {}),
+        ...(field.format !== undefined ? { format: field.format } : {}),
+        ...(field.granularity !== undefined ? { granularity: field.granularity } : {}),
+      },
+      ops,
+      dictionary,
+      inverted: cfg.inverted,
+      varLengthDictionary: cfg.varLengthDictionary,
+      nullHandling: cfg.nullValueVector,
+      convert: (raw) => convertValue(field, raw) as StoredScalar | StoredScalar[] | null,
+      format: (v) => formatStored(field.dataType, v as StoredValue),
+      ...(!dictionary || rawFromDictionary ? { rawForward: writeRaw } : {}),
+      ...(rawFromDictionary ? { rawForwardWithDictionary: true } : {}),
+    };
+  });
+
+  let time: TimeColumnInfo | undefined;
+  const timeField = table.timeColumnName ? schema.fieldMap.get(table.timeColumnName) : undefined;
+  if (timeField) time = timeColumnInfo(timeField);
+
+  const nameConfig: SegmentNameGeneratorConfig = {
+    tableName: table.tableNameWithType,
+    type: opts.segmentName !== undefined ? 'fixed' : (opts.segmentNameGenerator?.type ?? table.segmentNameGeneratorType ?? null),
+    configs: { ...(opts.segmentNameGenerator?.configs ?? {}), ...(opts.segmentName !== undefined ? { 'segment.name': opts.segmentName } : {}) },
+    timeColumn: timeField?.format ? { format: timeField.format, dataType: timeField.dataType } : null,
+    pushType: table.segmentIngestionType,
+    pushFrequency: table.segmentIngestionFrequency ?? null,
+    ...(opts.inputFileUri ? { inputFileUri: opts.inputFileUri } : {}),
+  };
+  const generator = createSegmentNameGenerator(nameConfig);
+  const sequenceId = opts.sequenceId ?? 0;
+  return {
+    tableName: table.tableName,
+    columns,
+    dimensions: schema.dimensionNames,
+    metrics: schema.metricNames,
+    dateTimes: schema.dateTimeNames,
+    ...(time ? { time } : {}),
+    checkTimeRange: table.segmentTimeValueCheck,
+    segmentName: (min, max) =>
+      generator.generate({
+        sequenceId,
+        ...(min !== undefined ? { minTimeValue: min as string | number | bigint } : {}),
+        ...(max !== undefined ? { maxTimeValue: max as string | number | bigint } : {}),
+      }),
+  };
+}
+
+function parseChunkSize(s: string): number {
+  const m = /^\s*(\d+)\s*([KMG]?)B?\s*$/i.exec(s);
+  if (!m) throw new Error(`targetMaxChunkSize ${JSON.stringify(s)} is not a size like 1M or 512K`);
+  const mult = { '': 1, K: 1024, M: 1024 * 1024, G: 1024 * 1024 * 1024 }[(m[2] ?? '').toUpperCase() as '' | 'K' | 'M' | 'G'];
+  return Number(m[1]) * mult;
+}
+
+/** The time column as SegmentGeneratorConfig.setTime + BaseSegmentCreator.writeMetadata use it. */
+function timeColumnInfo(field: FieldSpec): TimeColumnInfo {
+  const format = parseTimeFormat(field.format ?? 'TIMESTAMP');
+  // NullValueTransformerUtils.getDefaultTimeValue: the schema default if it is a valid time, else "now".
+  let defaultValid = false;
+  try {
+    const ms = format.toMillis(field.defaultNullValueString);
+    defaultValid = ms >= Date.UTC(1971, 0, 1) && ms <= Date.UTC(2071, 0, 1);
+  } catch {
+    defaultValid = false;
+  }
+  return {
+    name: field.name,
+    segmentTime(min, max) {
+      if (format.kind === 'SIMPLE_DATE_FORMAT') {
+        const start = format.toMillis(String(min));
+        const end = format.toMillis(String(max));
+        return { start: BigInt(start), end: BigInt(end), unit: 'MILLISECONDS', startMillis: start, endMillis: end };
+      }
+      const start = BigInt(String(min));
+      const end = BigInt(String(max));
+      const unitMs = { NANOSECONDS: 1e-6, MICROSECONDS: 1e-3, MILLISECONDS: 1, SECONDS: 1000, MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 }[format.unit];
+      return { start, end, unit: format.unit, startMillis: Number(start) * unitMs, endMillis: Number(end) * unitMs };
+    },
+    defaultTime(now) {
+      if (defaultValid) return field.defaultNullValue as StoredScalar;
+      const v = convertValue(field, String(format.fromMillis(now)));
+      return (Array.isArray(v) ? v[0] : v) as StoredScalar;
+    },
+  };
+}

@@ -1,0 +1,339 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { create as createTar } from 'tar';
+import { ColumnCollector, type ColumnStatistics } from './column-collector.js';
+import { indexColumn, type ColumnIndexPlan, type ColumnIndexResult } from './column-indexer.js';
+import { buildSegmentMetadata } from './metadata-writer.js';
+import type { StoredScalar, TypeOps } from './type-ops.js';
+import { writeV3Segment } from './v3-layout.js';
+
+/** A field as the builder sees it (from the parsed schema). */
+export interface BuilderField {
+  name: string;
+  fieldType: string;
+  dataType: string;
+  storedType: TypeOps['type'];
+  singleValue: boolean;
+  defaultNullValue: StoredScalar;
+  defaultNullValueString: string;
+  nonDefaultMaxLength?: number;
+  nonDefaultMaxLengthExceedStrategy?: string;
+  format?: string;
+  granularity?: string;
+}
+
+/** Everything about one column the builder needs, resolved from schema + table config. */
+export interface BuilderColumn {
+  field: BuilderField;
+  ops: TypeOps;
+  dictionary: boolean;
+  inverted: boolean;
+  varLengthDictionary: boolean;
+  nullHandling: boolean;
+  /** Converts an input value to the stored type; null/undefined/empty MV mean null. Throws on bad input. */
+  convert(raw: unknown): StoredScalar | StoredScalar[] | null;
+  /** Java toString of a stored value, as metadata prints min/max. */
+  format(v: StoredScalar): string;
+  /** Writes the raw forward index (dictionary === false, or rawForwardWithDictionary). */
+  rawForward?: ColumnIndexPlan['rawForward'];
+  rawForwardWithDictionary?: boolean;
+}
+
+export interface TimeColumnInfo {
+  name: string;
+  /** Stored min/max of the time column -> [start, end, unit] as BaseSegmentCreator.writeMetadata computes them. */
+  segmentTime(min: StoredScalar, max: StoredScalar): { start: bigint; end: bigint; unit: string; startMillis: number; endMillis: number };
+  /** The value used for a null time (NullValueTransformerUtils.getDefaultTimeValue) given "now". */
+  defaultTime(nowMillis: number): StoredScalar;
+}
+
+export interface SegmentLayoutPlan {
+  tableName: string;
+  columns: BuilderColumn[];
+  dimensions: string[];
+  metrics: string[];
+  dateTimes: string[];
+  time?: TimeColumnInfo;
+  /** Generates the segment name from the time column's min/max (or nulls). */
+  segmentName(min: StoredScalar | undefined, max: StoredScalar | undefined): string;
+  /** Pinot's segment time check (TimeUtils.isValidTimeInterval): 1971..2071. Default true. */
+  checkTimeRange?: boolean;
+}
+
+export interface BuildOptions {
+  /** Local directory for the finished `<segmentName>.tar.gz` (created if missing). */
+  outDir: string;
+  /** Scratch space for spill files and the v1/v3 directories; default a temp dir. Removed afterwards. */
+  workDir?: string;
+  /** Epoch millis recorded in creation.meta; also "now" for null time values. Default Date.now(). */
+  creationTime?: number;
+  customProperties?: Record<string, string>;
+  /** Replace an existing tarball of the same name. Default false. */
+  overwrite?: boolean;
+  /** Keep the untarred segment directory next to the tarball. Default false. */
+  keepSegmentDir?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface BuiltSegment {
+  segmentName: string;
+  /** Path of the `.tar.gz`. */
+  tarFile: string;
+  /** The untarred segment directory, when keepSegmentDir. */
+  segmentDir?: string;
+  totalDocs: number;
+  crc: number;
+  dataCrc: number;
+  creationTime: number;
+  columns: Array<{ column: string; cardinality: number; hasDictionary: boolean; isSorted: boolean }>;
+}
+
+/** A row that could not be converted: names the row (1-based) and the column. */
+export class RowError extends Error {
+  override readonly name = 'RowError';
+  constructor(
+    message: string,
+    readonly row: number,
+    readonly column: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export const MIN_VALID_TIME_MILLIS = Date.UTC(1971, 0, 1);
+export const MAX_VALID_TIME_MILLIS = Date.UTC(2071, 0, 1);
+
+/**
+ * Builds one segment: rows go through conversion and statistics and are spilled column by
+ * column to disk; build() then writes each column's indexes from its spill file, the metadata,
+ * the v3 layout and the tarball. Memory holds the distinct values of dictionary columns (and
+ * raw columns, for their cardinality) but nothing per row.
+ */
+export class SegmentBuilder {
+  private readonly collectors: ColumnCollector[];
+  private readonly pending: Array<StoredScalar | StoredScalar[]>;
+  private readonly pendingNull: boolean[];
+  private rows = 0;
+  private state: 'open' | 'built' | 'closed' = 'open';
+  private readonly now: number;
+
+  private constructor(
+    private readonly plan: SegmentLayoutPlan,
+    private readonly workDir: string,
+    private readonly ownsWorkDir: boolean,
+    private readonly opts: BuildOptions,
+  ) {
+    this.now = opts.creationTime ?? Date.now();
+    const spillDir = join(workDir, 'spill');
+    this.collectors = plan.columns.map(
+      (c) =>
+        new ColumnCollector({
+          column: c.field.name,
+          ops: c.ops,
+          singleValue: c.field.singleValue,
+          dictionary: c.dictionary,
+          trackNulls: c.nullHandling,
+          spillDir,
+        }),
+    );
+    this.pending = new Array(plan.columns.length);
+    this.pendingNull = new Array<boolean>(plan.columns.length);
+  }
+
+  static async create(plan: SegmentLayoutPlan, opts: BuildOptions): Promise<SegmentBuilder> {
+    const base = opts.workDir ?? tmpdir();
+    await mkdir(base, { recursive: true });
+    const workDir = await mkdtemp(join(base, 'deepstore-build-'));
+    await mkdir(join(workDir, 'spill'));
+    try {
+      return new SegmentBuilder(plan, workDir, true, opts);
+    } catch (e) {
+      await rm(workDir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /**
+   * Adds one row (column name -> value). Every column is converted before any is recorded, so
+   * a row that fails leaves the builder as it was.
+   */
+  add(row: Readonly<Record<string, unknown>>): void {
+    if (this.state !== 'open') throw new Error(`segment builder is ${this.state}`);
+    const cols = this.plan.columns;
+    for (let i = 0; i < cols.length; i++) {
+      const c = cols[i] as BuilderColumn;
+      const name = c.field.name;
+      let v: StoredScalar | StoredScalar[] | null;
+      try {
+        v = c.convert(row[name]);
+      } catch (e) {
+        throw new RowError(`row ${this.rows + 1}, column ${name}: ${(e as Error).message}`, this.rows + 1, name, { cause: e });
+      }
+      if (v === null) {
+        const dflt = this.plan.time?.name === name ? this.plan.time.defaultTime(this.now) : c.field.defaultNullValue;
+        this.pending[i] = c.field.singleValue ? dflt : [dflt];
+        this.pendingNull[i] = true;
+      } else {
+        this.pending[i] = v;
+        this.pendingNull[i] = false;
+      }
+    }
+    for (let i = 0; i < cols.length; i++) (this.collectors[i] as ColumnCollector).add(this.pending[i] as StoredScalar, this.pendingNull[i] as boolean);
+    this.rows++;
+  }
+
+  /** Adds rows from any (async) iterable, checking the signal every 4096 rows. */
+  async addAll(rows: Iterable<Readonly<Record<string, unknown>>> | AsyncIterable<Readonly<Record<string, unknown>>>, onProgress?: (rows: number) => void): Promise<void> {
+    let n = 0;
+    for await (const row of rows) {
+      this.add(row);
+      if ((++n & 4095) === 0) {
+        this.opts.signal?.throwIfAborted();
+        onProgress?.(this.rows);
+      }
+    }
+    onProgress?.(this.rows);
+  }
+
+  /** Writes the segment and its tarball; the builder cannot take rows afterwards. */
+  async build(): Promise<BuiltSegment> {
+    if (this.state !== 'open') throw new Error(`segment builder is ${this.state}`);
+    this.state = 'built';
+    const signal = this.opts.signal;
+    try {
+      const stats: ColumnStatistics[] = this.collectors.map((c) => c.finish());
+      const v1Dir = join(this.workDir, 'v1');
+      await mkdir(v1Dir);
+      const results: ColumnIndexResult[] = [];
+      for (let i = 0; i < this.plan.columns.length; i++) {
+        signal?.throwIfAborted();
+        const c = this.plan.columns[i] as BuilderColumn;
+        const plan: ColumnIndexPlan = {
+          column: c.field.name,
+          ops: c.ops,
+          singleValue: c.field.singleValue,
+          dictionary: c.dictionary,
+          inverted: c.inverted,
+          varLengthDictionary: c.varLengthDictionary,
+          ...(c.rawForward ? { rawForward: c.rawForward } : {}),
+          ...(c.rawForwardWithDictionary ? { rawForwardWithDictionary: true } : {}),
+        };
+        results.push(indexColumn(plan, this.collectors[i] as ColumnCollector, stats[i] as ColumnStatistics, v1Dir));
+      }
+      const byName = new Map(results.map((r) => [r.column, r]));
+
+      let time: { start: bigint; end: bigint; unit: string } | undefined;
+      let timeMin: StoredScalar | undefined;
+      let timeMax: StoredScalar | undefined;
+      if (this.plan.time) {
+        const r = byName.get(this.plan.time.name);
+        if (r && this.rows > 0 && r.min !== undefined && r.max !== undefined) {
+          timeMin = r.min;
+          timeMax = r.max;
+          const t = this.plan.time.segmentTime(r.min, r.max);
+          if ((this.plan.checkTimeRange ?? true) && !(t.startMillis >= MIN_VALID_TIME_MILLIS && t.endMillis <= MAX_VALID_TIME_MILLIS)) {
+            throw new Error(
+              `time column ${this.plan.time.name}: segment time range ${t.start}..${t.end} ${t.unit} ` +
+                `(${new Date(t.startMillis).toISOString()} .. ${new Date(t.endMillis).toISOString()}) is outside Pinot's valid range 1971-01-01 .. 2071-01-01; ` +
+                'check the column format or pass checkTimeRange: false',
+            );
+          }
+          time = { start: t.start, end: t.end, unit: t.unit };
+        } else if (this.rows === 0) {
+          const nowValue = this.plan.time.defaultTime(this.now);
+          const t = this.plan.time.segmentTime(nowValue, nowValue);
+          time = { start: t.start, end: t.end, unit: t.unit };
+        }
+      }
+      const segmentName = this.plan.segmentName(timeMin, timeMax);
+
+      const metadata = buildSegmentMetadata({
+        segmentName,
+        tableName: this.plan.tableName,
+        dimensions: this.plan.dimensions,
+        metrics: this.plan.metrics,
+        dateTimes: this.plan.dateTimes,
+        ...(this.plan.time ? { timeColumnName: this.plan.time.name } : {}),
+        totalDocs: this.rows,
+        ...(time ? { time } : {}),
+        ...(this.opts.customProperties ? { customProperties: this.opts.customProperties } : {}),
+        columns: this.plan.columns.map((c) => ({ field: c.field, result: byName.get(c.field.name) as ColumnIndexResult, format: c.format })),
+      });
+
+      signal?.throwIfAborted();
+      const segmentDir = join(this.workDir, 'out', segmentName);
+      const v3 = await writeV3Segment({
+        v1Dir,
+        columns: results.map((r) => ({ column: r.column, files: r.files })),
+        metadata,
+        segmentDir,
+        creationTime: this.now,
+      });
+
+      await mkdir(this.opts.outDir, { recursive: true });
+      const tarFile = join(this.opts.outDir, `${segmentName}.tar.gz`);
+      if (!this.opts.overwrite && (await exists(tarFile))) {
+        throw Object.assign(new Error(`${tarFile} already exists (use overwrite to replace it)`), { code: 'EEXIST' });
+      }
+      // Written beside the target and renamed: a failed build never leaves a partial tarball.
+      const tmpTar = join(this.opts.outDir, `.${segmentName}.tar.gz.${randomUUID()}.tmp`);
+      try {
+        const mtime = new Date(Math.floor(this.now / 1000) * 1000);
+        await createTar(
+          { gzip: true, file: tmpTar, cwd: join(this.workDir, 'out'), portable: true, noDirRecurse: true, mtime },
+          [`${segmentName}/`, `${segmentName}/v3/`, ...['creation.meta', 'index_map', 'metadata.properties', 'columns.psf'].map((f) => `${segmentName}/v3/${f}`)],
+        );
+        signal?.throwIfAborted();
+        await rename(tmpTar, tarFile);
+      } catch (e) {
+        await rm(tmpTar, { force: true });
+        throw e;
+      }
+      let keptDir: string | undefined;
+      if (this.opts.keepSegmentDir) {
+        keptDir = join(this.opts.outDir, segmentName);
+        await rm(keptDir, { recursive: true, force: true });
+        await rename(segmentDir, keptDir).catch(async () => {
+          const { cp } = await import('node:fs/promises');
+          await cp(segmentDir, keptDir as string, { recursive: true });
+        });
+      }
+      return {
+        segmentName,
+        tarFile,
+        ...(keptDir ? { segmentDir: keptDir } : {}),
+        totalDocs: this.rows,
+        crc: v3.crc,
+        dataCrc: v3.dataCrc,
+        creationTime: this.now,
+        columns: results.map((r) => ({ column: r.column, cardinality: r.stats.cardinality, hasDictionary: r.hasDictionary, isSorted: r.stats.isSorted })),
+      };
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Drops the rows and the scratch directory. */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    if (this.state === 'open') for (const c of this.collectors) c.finish();
+    this.state = 'closed';
+    if (this.ownsWorkDir) await rm(this.workDir, { recursive: true, force: true });
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

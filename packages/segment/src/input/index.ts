@@ -1,0 +1,3 @@
+export { readCsv, type CsvReaderOptions } from './csv-reader.js';
+export { readJson, type JsonReaderOptions } from './json-reader.js';
+export { readAvro, type AvroReaderOptions } from './avro-reader.js';
