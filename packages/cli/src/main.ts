@@ -7,6 +7,7 @@ import type { CommandContext, Io, OutputStream } from './context.js';
 import { oneLine } from './format.js';
 import { cat } from './commands/cat.js';
 import { inspect as inspectSegment, type InspectOptions } from './commands/inspect.js';
+import { build as buildSegmentCommand, type BuildCommandOptions } from './commands/build.js';
 import { ls, stat } from './commands/list.js';
 import { mkdir, rm } from './commands/remove.js';
 import { cp, mv } from './commands/transfer.js';
@@ -193,6 +194,18 @@ function buildProgram(io: Io, select: (run: Run, globals: GlobalOptions) => void
     .option('--json', 'print one JSON document')
     .option('--rows <n>', 'rows to show (default 10)')
     .action((segment: string, opts: InspectOptions, cmd: Command) => select((ctx) => inspectSegment(ctx, segment, opts), globalsOf(cmd)));
+
+  command('build', 'build a Pinot segment from CSV, JSON or Avro files; prints the URI of its .tar.gz last')
+    .requiredOption('--schema <file>', 'Pinot schema JSON')
+    .requiredOption('--table-config <file>', 'Pinot table config JSON')
+    .requiredOption('--input <fileOrUri...>', 'input files (local paths or URIs on any scheme; .gz is read transparently)')
+    .option('--format <format>', 'csv, json or avro (default: from the file name)')
+    .requiredOption('--out <dirUri>', 'output directory URI; the segment goes to <out>/<segmentName>.tar.gz')
+    .option('--segment-name <name>', "a fixed segment name (default: Pinot's simple generator, <table>_<minTime>_<maxTime>_<sequenceId>)")
+    .option('--sequence-id <n>', 'sequence id in the generated name (default 0; -1 for none)')
+    .option('--creation-time <millis>', 'creation time recorded in creation.meta (default: now); fixes the output bytes')
+    .option('--overwrite', 'replace an existing segment of the same name')
+    .action((opts: BuildCommandOptions, cmd: Command) => select((ctx) => buildSegmentCommand(ctx, opts), globalsOf(cmd)));
 
   command('cat', 'write a file to stdout')
     .argument('<uri>', 'file')

@@ -112,13 +112,18 @@ function parseJavaFloating(input: string, fmt: FloatFormat): number {
     const fracDigits = dec[3] ?? '';
     if (intDigits.length + fracDigits.length === 0) throw new JavaError(`For input string: "${input}"`);
     const neg = dec[1] === '-';
-    let exp = dec[4] === undefined ? 0 : Number(dec[4]);
-    if (!Number.isFinite(exp) || Math.abs(exp) > 1e9) exp = Math.sign(exp) * 1e9;
-    const digits = BigInt((intDigits + fracDigits).replace(/^0+(?=\d)/, ''));
-    const exp10 = exp - fracDigits.length;
-    let v: number;
-    if (fmt === 'float') v = decimalToFloat32(digits, exp10);
-    else v = digits === 0n ? 0 : Number(`${digits}e${exp10}`);
+    // JS number parsing is correctly rounded to double.
+    const d = Number(`${intDigits || '0'}.${fracDigits || '0'}e${dec[4] ?? '0'}`);
+    let v = d;
+    if (fmt === 'float') {
+      v = Math.fround(d);
+      if (v !== d && Number.isFinite(d) && isFloatMidpoint(d, v)) {
+        // Only a double that lands exactly between two floats can round twice; settle it exactly.
+        let exp = dec[4] === undefined ? 0 : Number(dec[4]);
+        if (!Number.isFinite(exp) || Math.abs(exp) > 1e9) exp = Math.sign(exp) * 1e9;
+        v = decimalToFloat32(BigInt((intDigits + fracDigits).replace(/^0+(?=\d)/, '')), exp - fracDigits.length);
+      }
+    }
     return neg ? -v : v;
   }
   const hex = JAVA_HEX_RE.exec(s);
@@ -142,6 +147,19 @@ export function parseJavaDouble(s: string): number {
 /** Float.parseFloat, correctly rounded to float32. */
 export function parseJavaFloat(s: string): number {
   return parseJavaFloating(s, 'float');
+}
+
+const MID_F32 = new Float32Array(1);
+const MID_U32 = new Uint32Array(MID_F32.buffer);
+
+/** Is the double d (>= 0, finite) exactly halfway between the float f = fround(d) and its neighbour? */
+function isFloatMidpoint(d: number, f: number): boolean {
+  if (f === Infinity) return d === 2 ** 128 - 2 ** 103;
+  MID_F32[0] = f;
+  if (d > f) MID_U32[0] = MID_U32[0]! + 1;
+  else if (f === 0) return false;
+  else MID_U32[0] = MID_U32[0]! - 1;
+  return (f + MID_F32[0]!) / 2 === d;
 }
 
 /** mant × 2^exp2 rounded half-even to a double or float. */

@@ -28,7 +28,7 @@ export type CompressionCodec =
   | 'DELTA'
   | 'DELTADELTA';
 /** ChunkCompressionType of a raw forward index. */
-export type ChunkCompression = 'PASS_THROUGH' | 'SNAPPY' | 'ZSTANDARD' | 'LZ4' | 'LZ4_LENGTH_PREFIXED' | 'GZIP' | 'DELTA' | 'DELTADELTA';
+export type RawChunkCompression = 'PASS_THROUGH' | 'SNAPPY' | 'ZSTANDARD' | 'LZ4' | 'LZ4_LENGTH_PREFIXED' | 'GZIP' | 'DELTA' | 'DELTADELTA';
 
 export interface ColumnIndexConfig {
   column: string;
@@ -49,7 +49,7 @@ export interface ColumnIndexConfig {
    * RAW forward index: the chunk compression Pinot uses — the configured codec's chunk type, else
    * ForwardIndexType.getDefaultCompressionType: PASS_THROUGH for METRIC columns, LZ4 for everything else.
    */
-  compression?: ChunkCompression;
+  compression?: RawChunkCompression;
   /** Dictionary-encoded MV forward index with MV_ENTRY_DICT. */
   dictIdCompression?: 'MV_ENTRY_DICT';
   /** DictionaryIndexConfig.useVarLengthDictionary (varLengthDictionaryColumns or indexes.dictionary). */
@@ -194,7 +194,7 @@ function readCodec(v: unknown, path: string, fail: Fail): CompressionCodec | und
   return fail(`unknown compression codec ${describe(v)} (expected one of ${CODECS.join(', ')})`, path);
 }
 
-function chunkOf(codec: CompressionCodec): ChunkCompression | undefined {
+function chunkOf(codec: CompressionCodec): RawChunkCompression | undefined {
   switch (codec) {
     case 'PASS_THROUGH':
     case 'CLP':
@@ -210,7 +210,7 @@ function chunkOf(codec: CompressionCodec): ChunkCompression | undefined {
 }
 
 /** ForwardIndexType.getDefaultCompressionType. */
-export function defaultRawCompression(fieldType: FieldType): ChunkCompression {
+export function defaultRawCompression(fieldType: FieldType): RawChunkCompression {
   return fieldType === 'METRIC' ? 'PASS_THROUGH' : 'LZ4';
 }
 
@@ -269,13 +269,11 @@ export function parseTableConfig(json: unknown, schema: PinotSchema, source?: st
   const ingestion = readObj(cfg.ingestionConfig, 'ingestionConfig', fail);
 
   const hasColumn = (c: string): boolean => schema.fieldMap.has(c) || schema.virtualColumns.includes(c);
-  const requireColumn = (c: string, path: string, what = 'column'): FieldSpec => {
+  // Index configs may name virtual columns (Pinot accepts them and ignores them at segment creation).
+  const requireColumn = (c: string, path: string, what = 'column'): FieldSpec | undefined => {
     const spec = schema.fieldMap.get(c);
-    if (!spec) {
-      if (schema.virtualColumns.includes(c)) fail(`${what} "${c}" is a virtual column; segments do not store it`, path);
-      fail(`${what} "${c}" is not in schema "${schema.schemaName}" — Pinot: Failed to find column: ${c} in schema`, path);
-    }
-    return spec!;
+    if (!spec && !schema.virtualColumns.includes(c)) fail(`${what} "${c}" is not in schema "${schema.schemaName}" — Pinot: Failed to find column: ${c} in schema`, path);
+    return spec;
   };
 
   // --- segmentsConfig (validateValidationConfig, validateRetentionConfig) ---
@@ -400,7 +398,7 @@ export function parseTableConfig(json: unknown, schema: PinotSchema, source?: st
       });
       const codec = readCodec(o.compressionCodec, `${p}.compressionCodec`, fail);
       // validateGorillaCompressionCodecIfPresent
-      if (codec === 'DELTA' || codec === 'DELTADELTA') {
+      if (spec && (codec === 'DELTA' || codec === 'DELTADELTA')) {
         if (!spec.singleValue) fail(`Compression codec ${codec} can only be used on single-value columns, found multi-value column: ${name}`, `${p}.compressionCodec`);
         if (spec.storedType !== 'INT' && spec.storedType !== 'LONG') fail(`Compression codec ${codec} can only be used on INT/LONG data types, found ${spec.storedType} for column: ${name}`, `${p}.compressionCodec`);
       }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Float64IdTable } from './id-table.js';
 import { SpillWriter } from './spill.js';
 import type { StoredScalar, TypeOps } from './type-ops.js';
 
@@ -44,6 +45,9 @@ export class ColumnCollector {
   readonly nullSpill: SpillWriter | undefined;
   private readonly ops: TypeOps;
   private readonly ids = new Map<unknown, number>();
+  /** Numeric keys (and LONGs within +-2^53) go to a typed-array table instead of the Map. */
+  private readonly numericIds: Float64IdTable | undefined;
+  private readonly numericKind: 'number' | 'long' | undefined;
   /** Provisional id -> value (dictionary columns). */
   readonly distinct: StoredScalar[] = [];
   private rawDistinct: Set<unknown> | undefined;
@@ -66,7 +70,10 @@ export class ColumnCollector {
     const safe = encodeURIComponent(opts.column);
     this.spill = new SpillWriter(join(opts.spillDir, `${safe}.col`));
     this.nullSpill = opts.trackNulls ? new SpillWriter(join(opts.spillDir, `${safe}.nulls`)) : undefined;
-    if (!opts.dictionary) this.rawDistinct = new Set();
+    const t = opts.ops.type;
+    this.numericKind = t === 'INT' || t === 'FLOAT' || t === 'DOUBLE' ? 'number' : t === 'LONG' ? 'long' : undefined;
+    this.numericIds = this.numericKind ? new Float64IdTable() : undefined;
+    if (!opts.dictionary && !this.numericIds) this.rawDistinct = new Set();
   }
 
   /** `value` is already converted to the stored type (defaults applied); isNull marks a substituted null. */
@@ -102,11 +109,19 @@ export class ColumnCollector {
   }
 
   private idOf(v: StoredScalar): number {
-    const key = this.ops.key(v);
-    let id = this.ids.get(key);
-    if (id === undefined) {
-      id = this.distinct.length;
-      this.ids.set(key, id);
+    const next = this.distinct.length;
+    let id: number;
+    if (this.numericKind === 'number') {
+      id = (this.numericIds as Float64IdTable).idOf(v as number, next);
+    } else if (this.numericKind === 'long' && Number.isSafeInteger(Number(v))) {
+      id = (this.numericIds as Float64IdTable).idOf(Number(v), next);
+    } else {
+      const key = this.ops.key(v);
+      const found = this.ids.get(key);
+      if (found === undefined) this.ids.set(key, next);
+      id = found ?? next;
+    }
+    if (id === next) {
       this.distinct.push(v);
       if (this.ops.fixedSize === 0) this.trackLength(v);
     }
@@ -120,19 +135,32 @@ export class ColumnCollector {
     if (this.ascii && this.ops.type === 'STRING') this.ascii = len === (v as string).length;
   }
 
+  private rawCount = 0;
+
   private addRaw(v: StoredScalar): void {
     this.ops.write(this.spill, v);
-    this.rawDistinct?.add(this.ops.key(v));
+    // Raw columns still report an exact cardinality, as Pinot's default stats collectors do.
+    if (this.numericKind === 'number') {
+      if ((this.numericIds as Float64IdTable).idOf(v as number, this.rawCount) === this.rawCount) this.rawCount++;
+    } else if (this.numericKind === 'long' && Number.isSafeInteger(Number(v))) {
+      if ((this.numericIds as Float64IdTable).idOf(Number(v), this.rawCount) === this.rawCount) this.rawCount++;
+    } else {
+      const set = this.rawDistinct ?? (this.rawDistinct = new Set());
+      const before = set.size;
+      set.add(this.ops.key(v));
+      if (set.size !== before) this.rawCount++;
+    }
     if (this.ops.fixedSize === 0) this.trackLength(v);
     if (this.rawMin === undefined || this.ops.compare(v, this.rawMin) < 0) this.rawMin = v;
-    if (this.rawMax === undefined || this.ops.compare(v, this.rawMax) > 0) this.rawMax = v;
+    else if (this.rawMax === undefined || this.ops.compare(v, this.rawMax) > 0) this.rawMax = v;
+    if (this.rawMax === undefined) this.rawMax = v;
   }
 
   /** Closes the spill files; for dictionary columns min/max come from the sorted dictionary later. */
   finish(): ColumnStatistics {
     this.spill.close();
     this.nullSpill?.close();
-    const cardinality = this.opts.dictionary ? this.distinct.length : (this.rawDistinct?.size ?? 0);
+    const cardinality = this.opts.dictionary ? this.distinct.length : this.rawCount;
     this.rawDistinct = undefined;
     this.ids.clear();
     return {

@@ -7,7 +7,7 @@ import { createRawForwardIndexWriter } from '../writer/raw-forward.js';
 import type { ChunkCompressionName } from '../codecs.js';
 import { SegmentUnsupportedError } from '../errors.js';
 import type { BuilderColumn, SegmentLayoutPlan, TimeColumnInfo } from './segment-builder.js';
-import { parseTimeFormat } from './time-format.js';
+import { parseTimeFormat, unitMillis } from './time-format.js';
 import { BYTES_OPS, DOUBLE_OPS, FLOAT_OPS, INT_OPS, LONG_OPS, STRING_OPS, type StoredScalar, type TypeOps } from './type-ops.js';
 
 export const BIG_DECIMAL_OPS: TypeOps<BigDecimal> = {
@@ -135,7 +135,8 @@ export function planSegment(schema: PinotSchema, table: TableConfig, opts: PlanO
 
   const nameConfig: SegmentNameGeneratorConfig = {
     tableName: table.tableNameWithType,
-    type: opts.segmentName !== undefined ? 'fixed' : (opts.segmentNameGenerator?.type ?? table.segmentNameGeneratorType ?? null),
+    // As SegmentGenerationTaskRunner: the job's segmentNameGeneratorSpec decides; indexingConfig.segmentNameGeneratorType is not read there.
+    type: opts.segmentName !== undefined ? 'fixed' : (opts.segmentNameGenerator?.type ?? null),
     configs: { ...(opts.segmentNameGenerator?.configs ?? {}), ...(opts.segmentName !== undefined ? { 'segment.name': opts.segmentName } : {}) },
     timeColumn: timeField?.format ? { format: timeField.format, dataType: timeField.dataType } : null,
     pushType: table.segmentIngestionType,
@@ -189,7 +190,7 @@ function timeColumnInfo(field: FieldSpec): TimeColumnInfo {
       }
       const start = BigInt(String(min));
       const end = BigInt(String(max));
-      const unitMs = { NANOSECONDS: 1e-6, MICROSECONDS: 1e-3, MILLISECONDS: 1, SECONDS: 1000, MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 }[format.unit];
+      const unitMs = unitMillis(format.unit);
       return { start, end, unit: format.unit, startMillis: Number(start) * unitMs, endMillis: Number(end) * unitMs };
     },
     defaultTime(now) {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvTokenizer } from './csv-tokenizer.js';
 
 /** Pinot's CSVRecordReaderConfig, the parts that apply here. */
 export interface CsvReaderOptions {
@@ -27,43 +27,50 @@ export interface CsvReaderOptions {
  * surrounding spaces trimmed and empty lines skipped (Commons CSV defaults Pinot sets).
  */
 export async function* readCsv(source: string | Readable, opts: CsvReaderOptions = {}): AsyncGenerator<Record<string, unknown>> {
-  const input = typeof source === 'string' ? createReadStream(source, opts.signal ? { signal: opts.signal } : {}) : source;
+  const input = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20, ...(opts.signal ? { signal: opts.signal } : {}) }) : source;
   const mvd = opts.multiValueDelimiter === undefined ? ';' : opts.multiValueDelimiter;
-  const parser = input.pipe(
-    parse({
-      delimiter: opts.delimiter ?? ',',
-      quote: opts.quoteCharacter ?? '"',
-      ...(opts.escapeCharacter ? { escape: opts.escapeCharacter } : {}),
-      ...(opts.commentMarker ? { comment: opts.commentMarker } : {}),
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      bom: true,
-    }),
-  );
+  const one = (s: string | undefined, what: string): number => {
+    if (s === undefined) return -1;
+    if (s.length !== 1 || s.charCodeAt(0) > 0x7f) throw new Error(`CSV ${what} must be one ASCII character, got ${JSON.stringify(s)}`);
+    return s.charCodeAt(0);
+  };
+  const tokenizer = new CsvTokenizer({
+    delimiter: one(opts.delimiter ?? ',', 'delimiter'),
+    quote: one(opts.quoteCharacter ?? '"', 'quote character'),
+    escape: one(opts.escapeCharacter, 'escape character'),
+    comment: one(opts.commentMarker, 'comment marker'),
+  });
   let columns: string[] | undefined = opts.header;
   let skip = Boolean(opts.header && opts.skipHeader);
-  let line = 0;
-  for await (const record of parser as AsyncIterable<string[]>) {
-    line++;
+  let bom = true;
+  const rows: Array<Record<string, unknown>> = [];
+  const onRecord = (record: string[]): void => {
     if (!columns) {
-      columns = record.map((c) => c.trim());
+      columns = record;
       const dup = columns.find((c, i) => columns?.indexOf(c) !== i);
       if (dup !== undefined) throw new Error(`CSV header has column ${JSON.stringify(dup)} twice`);
-      continue;
+      return;
     }
     if (skip) {
       skip = false;
-      continue;
+      return;
     }
     const row: Record<string, unknown> = {};
-    for (let i = 0; i < columns.length; i++) {
-      const cell = record[i];
-      row[columns[i] as string] = convertCell(cell, mvd, opts.nullStringValue);
+    for (let i = 0; i < columns.length; i++) row[columns[i] as string] = convertCell(record[i], mvd, opts.nullStringValue);
+    rows.push(row);
+  };
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    let data = chunk;
+    if (bom) {
+      bom = false;
+      if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
     }
-    yield row;
+    tokenizer.push(data, onRecord);
+    for (const r of rows) yield r;
+    rows.length = 0;
   }
-  void line;
+  tokenizer.end(onRecord);
+  for (const r of rows) yield r;
 }
 
 function convertCell(cell: string | undefined, mvd: string | null, nullString: string | undefined): unknown {

@@ -31,8 +31,9 @@ const PRIME4 = 2654435761 | 0;
 const PRIME5_LO = 0xdcbb;
 const PRIME5_HI = 0xcf1bbc;
 
-/** Hash table, shared by all calls: 8192 16-bit positions (hash4) or 4096 32-bit ones (hash5). */
-const TABLE = new Int32Array(1 << (HASHLOG + 1));
+/** Hash tables, shared by all calls: 8192 16-bit positions (hash4), 4096 32-bit ones (hash5). */
+const TABLE16 = new Uint16Array(1 << (HASHLOG + 1));
+const TABLE32 = new Int32Array(1 << HASHLOG);
 /** Output scratch, grown on demand; results are copied out of it. */
 let scratch = new Uint8Array(1 << 16);
 
@@ -51,10 +52,10 @@ export function lz4CompressBlock(src: Uint8Array): Buffer {
   } else {
     const dv = new DataView(src.buffer, src.byteOffset, n);
     if (n < LIMIT_64K) {
-      TABLE.fill(0, 0, 1 << (HASHLOG + 1));
+      TABLE16.fill(0);
       op = compress64k(src, dv, n, out);
     } else {
-      TABLE.fill(0, 0, 1 << HASHLOG);
+      TABLE32.fill(0);
       op = compressLarge(src, dv, n, out);
     }
   }
@@ -122,10 +123,7 @@ function lastLiterals(src: Uint8Array, anchor: number, iend: number, out: Uint8A
   return copyBytes(src, anchor, iend, out, op);
 }
 
-/**
- * Writes a sequence's token and literals src[anchor, ip) at op; returns the new op. The token is
- * at the returned op - 1 - (extra length bytes) - literals, so callers keep it themselves.
- */
+/** Writes a sequence's token (literal length in the high nibble) and extra length bytes at op; returns the new op. */
 function writeLiteralLength(out: Uint8Array, op: number, litLength: number): number {
   if (litLength >= 15) {
     let len = litLength - 15;
@@ -148,7 +146,7 @@ function writeMatchLength(out: Uint8Array, op: number, matchCode: number): numbe
 
 /** Inputs below 64 KB + 11: byU16 table, hash4, no distance check. Returns the output length. */
 function compress64k(src: Uint8Array, dv: DataView, n: number, out: Uint8Array): number {
-  const table = TABLE;
+  const table = TABLE16;
   const iend = n;
   const mflimitPlusOne = iend - MFLIMIT + 1;
   const matchlimit = iend - LASTLITERALS;
@@ -222,7 +220,7 @@ function compress64k(src: Uint8Array, dv: DataView, n: number, out: Uint8Array):
 
 /** Inputs of 64 KB + 11 and more: byU32 table, hash5, 64 KB window. Returns the output length. */
 function compressLarge(src: Uint8Array, dv: DataView, n: number, out: Uint8Array): number {
-  const table = TABLE;
+  const table = TABLE32;
   const iend = n;
   const mflimitPlusOne = iend - MFLIMIT + 1;
   const matchlimit = iend - LASTLITERALS;
