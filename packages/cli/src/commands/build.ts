@@ -1,12 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Transform, type Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { createGunzip } from 'node:zlib';
 import { AlreadyExistsError, InvalidInputError, baseName, joinUri, schemeOf, toUrl } from '@deepstore/core';
-import { openSegmentBuilder, readAvro, readCsv, readJson, type Row } from '@deepstore/segment';
+import { buildSegmentFromFiles, inputFormatOf, RowError, SchemaError, TableConfigError } from '@deepstore/segment';
 import { fsFor, progressSink, writeOut, type CommandContext } from '../context.js';
 
 export interface BuildCommandOptions {
@@ -30,10 +27,8 @@ export function formatOf(file: string, explicit: string | undefined): Format {
     if (f === 'csv' || f === 'json' || f === 'avro') return f;
     throw new InvalidInputError(`--format must be csv, json or avro, got ${JSON.stringify(explicit)}`, { operation: 'build' });
   }
-  const name = file.toLowerCase().replace(/\.gz$/, '');
-  if (name.endsWith('.csv') || name.endsWith('.tsv')) return 'csv';
-  if (name.endsWith('.json') || name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'json';
-  if (name.endsWith('.avro')) return 'avro';
+  const format = inputFormatOf(file);
+  if (format) return format;
   throw new InvalidInputError(`cannot tell the format of ${file} from its name: pass --format csv|json|avro`, { operation: 'build' });
 }
 
@@ -49,33 +44,6 @@ async function readJsonFile(file: string, what: string): Promise<unknown> {
   } catch (err) {
     throw new InvalidInputError(`the ${what} ${file} is not valid JSON: ${(err as Error).message}`, { operation: 'build', cause: err });
   }
-}
-
-/** A file's bytes, gunzipped when they start with the gzip magic, counting raw bytes read. */
-async function openInput(file: string, onBytes: (n: number) => void, signal: AbortSignal): Promise<Readable> {
-  const head = Buffer.alloc(2);
-  const fh = await (await import('node:fs/promises')).open(file, 'r');
-  try {
-    await fh.read(head, 0, 2, 0);
-  } finally {
-    await fh.close();
-  }
-  const raw = createReadStream(file, { signal, highWaterMark: 1 << 20 });
-  const counted = raw.pipe(
-    new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        onBytes(chunk.length);
-        cb(null, chunk);
-      },
-    }),
-  );
-  raw.on('error', (e) => counted.destroy(e));
-  if (head[0] === 0x1f && head[1] === 0x8b) {
-    const gunzip = createGunzip();
-    counted.on('error', (e) => gunzip.destroy(e));
-    return counted.pipe(gunzip);
-  }
-  return counted.pipe(new PassThrough());
 }
 
 /**
@@ -114,11 +82,12 @@ export async function build(ctx: CommandContext, opts: BuildCommandOptions): Pro
 
     const outIsLocal = schemeOf(opts.out) === 'file';
     const localOut = outIsLocal ? fileURLToPath(toUrl(opts.out)) : path.join(tmp, 'out');
-    const builder = await openSegmentBuilder({
+    const built = await buildSegmentFromFiles({
       schema,
       tableConfig,
       schemaSource: opts.schema,
       tableConfigSource: opts.tableConfig,
+      inputs: inputs.map((i) => ({ file: i.file, format: i.format, name: i.name })),
       outDir: localOut,
       workDir: tmp,
       creationTime,
@@ -127,38 +96,13 @@ export async function build(ctx: CommandContext, opts: BuildCommandOptions): Pro
       sequenceId,
       ...(opts.segmentName !== undefined ? { segmentName: opts.segmentName } : {}),
       ...(inputs.length === 1 ? { inputFileUri: inputs[0]?.name } : {}),
-    });
-    let built;
-    try {
-      let bytes = 0;
-      const onBytes = (n: number): void => {
-        bytes += n;
-        progress?.onProgress({ bytes, total });
-      };
-      for (const inp of inputs) {
-        let rows: AsyncIterable<Row>;
-        if (inp.format === 'avro') {
-          const size = (await stat(inp.file)).size;
-          rows = readAvro(inp.file, { signal: ctx.signal });
-          onBytes(size);
-        } else {
-          const stream = await openInput(inp.file, onBytes, ctx.signal);
-          rows = inp.format === 'csv' ? readCsv(stream, { signal: ctx.signal }) : readJson(stream, { signal: ctx.signal });
-        }
-        const before = builder.rowCount;
-        try {
-          await builder.addAll(rows);
-        } catch (err) {
-          // Name the input file; RowError's row number is counted across all inputs.
-          const e = err as Error;
-          throw new InvalidInputError(`${inp.name}: ${e.message}`, { operation: 'build', cause: err });
-        }
-        void before;
+      ...(progress ? { onProgress: (p: { bytes: number }) => progress.onProgress({ bytes: p.bytes, total }) } : {}),
+    }).catch((err: unknown) => {
+      if (err instanceof RowError || err instanceof SchemaError || err instanceof TableConfigError) {
+        throw new InvalidInputError((err as Error).message, { operation: 'build', cause: err });
       }
-      built = await builder.build();
-    } finally {
-      await builder.close();
-    }
+      throw err;
+    });
 
     let uri: string;
     if (outIsLocal) {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Float64IdTable } from './id-table.js';
+import { DistinctValues, Float64IdTable, hashBytes, hashString } from './id-table.js';
 import { SpillWriter } from './spill.js';
 import type { StoredScalar, TypeOps } from './type-ops.js';
 
@@ -49,7 +49,8 @@ export class ColumnCollector {
   private readonly numericIds: Float64IdTable | undefined;
   private readonly numericKind: 'number' | 'long' | undefined;
   /** Provisional id -> value (dictionary columns). */
-  readonly distinct: StoredScalar[] = [];
+  readonly distinct: DistinctValues;
+  private readonly hash = new Uint32Array(2);
   private rawDistinct: Set<unknown> | undefined;
   private docs = 0;
   private entries = 0;
@@ -72,8 +73,9 @@ export class ColumnCollector {
     this.nullSpill = opts.trackNulls ? new SpillWriter(join(opts.spillDir, `${safe}.nulls`)) : undefined;
     const t = opts.ops.type;
     this.numericKind = t === 'INT' || t === 'FLOAT' || t === 'DOUBLE' ? 'number' : t === 'LONG' ? 'long' : undefined;
-    this.numericIds = this.numericKind ? new Float64IdTable() : undefined;
-    if (!opts.dictionary && !this.numericIds) this.rawDistinct = new Set();
+    // Raw var-width columns count distinct values by 64-bit hash, in the same kind of table.
+    this.numericIds = this.numericKind || !opts.dictionary ? new Float64IdTable() : undefined;
+    this.distinct = new DistinctValues(this.numericKind ?? 'object');
   }
 
   /** `value` is already converted to the stored type (defaults applied); isNull marks a substituted null. */
@@ -144,11 +146,17 @@ export class ColumnCollector {
       if ((this.numericIds as Float64IdTable).idOf(v as number, this.rawCount) === this.rawCount) this.rawCount++;
     } else if (this.numericKind === 'long' && Number.isSafeInteger(Number(v))) {
       if ((this.numericIds as Float64IdTable).idOf(Number(v), this.rawCount) === this.rawCount) this.rawCount++;
-    } else {
+    } else if (this.numericKind === 'long') {
       const set = this.rawDistinct ?? (this.rawDistinct = new Set());
       const before = set.size;
-      set.add(this.ops.key(v));
+      set.add(v);
       if (set.size !== before) this.rawCount++;
+    } else {
+      const h = this.hash;
+      if (typeof v === 'string') hashString(v, h);
+      else if (v instanceof Uint8Array) hashBytes(v, h);
+      else hashString(String(this.ops.key(v)), h);
+      if ((this.numericIds as Float64IdTable).idOfBits(h[0] as number, h[1] as number, this.rawCount) === this.rawCount) this.rawCount++;
     }
     if (this.ops.fixedSize === 0) this.trackLength(v);
     if (this.rawMin === undefined || this.ops.compare(v, this.rawMin) < 0) this.rawMin = v;

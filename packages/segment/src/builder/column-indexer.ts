@@ -4,6 +4,7 @@ import { bitsPerElement, fixedBitMVGeometry } from '../writer/fixed-bit.js';
 import { writeVarLength } from '../writer/dictionary-writer.js';
 import { serializeRoaring } from '../writer/roaring-writer.js';
 import type { ColumnCollector, ColumnStatistics } from './column-collector.js';
+import type { DistinctValues } from './id-table.js';
 import { BitPackWriter, PositionalWriter, writeAll } from './file-writers.js';
 import { SpillReader } from './spill.js';
 import type { StoredScalar, TypeOps } from './type-ops.js';
@@ -58,14 +59,15 @@ export function indexColumn(plan: ColumnIndexPlan, collector: ColumnCollector, s
   const totalDocs = stats.totalDocs;
 
   if (plan.dictionary && totalDocs > 0) {
-    const { remap, sorted, bytes, elementSize } = buildSortedDictionary(plan, collector.distinct, stats);
+    const dict = buildSortedDictionary(plan, collector.distinct, stats);
+    const { remap, bytes, elementSize } = dict;
     dictionaryElementSize = elementSize;
-    min = sorted[0];
-    max = sorted[sorted.length - 1];
+    min = dict.min;
+    max = dict.max;
     const dictFile = `${col}.dict`;
     writeFileSync(join(v1Dir, dictFile), bytes);
     files.set('dictionary', dictFile);
-    const cardinality = sorted.length;
+    const cardinality = dict.cardinality;
     const bits = bitsPerElement(cardinality);
 
     if (plan.rawForwardWithDictionary) {
@@ -122,16 +124,16 @@ export function indexColumn(plan: ColumnIndexPlan, collector: ColumnCollector, s
   return { column: col, stats, hasDictionary: plan.dictionary && totalDocs > 0, rawForward: !plan.dictionary || plan.rawForwardWithDictionary === true, dictionaryElementSize, min, max, files, nullHandling: collector.nullSpill !== undefined, hasNullVector };
 }
 
-function* readIdsAsValues(file: string, distinct: StoredScalar[], singleValue: boolean, numDocs: number): Generator<StoredScalar | StoredScalar[]> {
+function* readIdsAsValues(file: string, distinct: DistinctValues, singleValue: boolean, numDocs: number): Generator<StoredScalar | StoredScalar[]> {
   const r = new SpillReader(file);
   try {
     for (let d = 0; d < numDocs; d++) {
       if (singleValue) {
-        yield distinct[r.int32()] as StoredScalar;
+        yield distinct.get(r.int32()) as StoredScalar;
       } else {
         const n = r.int32();
         const row: StoredScalar[] = new Array<StoredScalar>(n);
-        for (let i = 0; i < n; i++) row[i] = distinct[r.int32()] as StoredScalar;
+        for (let i = 0; i < n; i++) row[i] = distinct.get(r.int32()) as StoredScalar;
         yield row;
       }
     }
@@ -161,59 +163,87 @@ function* readRawValues(file: string, ops: TypeOps, singleValue: boolean, numDoc
 interface SortedDictionary {
   /** provisional id -> dictId */
   remap: Int32Array;
-  sorted: StoredScalar[];
+  cardinality: number;
+  min: StoredScalar;
+  max: StoredScalar;
   bytes: Buffer;
   elementSize: number;
+}
+
+/** Java Double.compare order for numbers (-0.0 < 0.0, NaN last), as typed-array sort uses. */
+function lowerBound(sorted: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const m = sorted[mid] as number;
+    // m < v in the total order
+    const less = m < v || (m === v && Object.is(m, -0) && Object.is(v, 0)) || (Number.isNaN(v) && !Number.isNaN(m));
+    if (less) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
  * SegmentDictionaryCreator.build: distinct values sorted by compareTo; fixed-width numerics
  * big-endian (getNumBytesPerEntry stays 0), STRING padded with '\0' to the longest UTF-8 value,
- * BYTES/BIG_DECIMAL var-length unless every value has the same length.
+ * BYTES/BIG_DECIMAL var-length unless every value has the same length. Numeric columns sort a
+ * Float64Array natively (its order is Java's Double.compare order) and find each value's dictId
+ * by binary search.
  */
-function buildSortedDictionary(plan: ColumnIndexPlan, distinct: StoredScalar[], stats: ColumnStatistics): SortedDictionary {
+function buildSortedDictionary(plan: ColumnIndexPlan, distinct: DistinctValues, stats: ColumnStatistics): SortedDictionary {
   const ops = plan.ops;
   const n = distinct.length;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  // Typed-array sort takes a comparator; stable like Java's object sort.
-  const sortedOrder = Array.from(order).sort((a, b) => ops.compare(distinct[a] as StoredScalar, distinct[b] as StoredScalar));
   const remap = new Int32Array(n);
-  const sorted: StoredScalar[] = new Array<StoredScalar>(n);
-  sortedOrder.forEach((p, k) => {
-    remap[p] = k;
-    sorted[k] = distinct[p] as StoredScalar;
-  });
-  if (ops.fixedSize > 0) {
-    const size = ops.fixedSize;
-    const bytes = Buffer.alloc(n * size);
+  if (distinct.numeric) {
+    const values = distinct.numberView();
+    const sorted = Float64Array.from(values).sort();
+    for (let p = 0; p < n; p++) remap[p] = lowerBound(sorted, values[p] as number);
+    const bytes = Buffer.alloc(n * ops.fixedSize);
     for (let i = 0; i < n; i++) {
-      const v = sorted[i];
+      const v = sorted[i] as number;
       switch (ops.type) {
         case 'INT':
-          bytes.writeInt32BE(v as number, i * 4);
+          bytes.writeInt32BE(v, i * 4);
           break;
         case 'LONG':
-          bytes.writeBigInt64BE(v as bigint, i * 8);
+          bytes.writeBigInt64BE(BigInt(v), i * 8);
           break;
         case 'FLOAT':
-          bytes.writeFloatBE(v as number, i * 4);
+          bytes.writeFloatBE(v, i * 4);
           break;
         default:
-          bytes.writeDoubleBE(v as number, i * 8);
+          bytes.writeDoubleBE(v, i * 8);
       }
     }
-    return { remap, sorted, bytes, elementSize: 0 };
+    const asStored = (v: number): StoredScalar => (ops.type === 'LONG' ? BigInt(v) : v);
+    return { remap, cardinality: n, min: asStored(sorted[0] as number), max: asStored(sorted[n - 1] as number), bytes, elementSize: 0 };
+  }
+  const objects = distinct.objectView() as StoredScalar[];
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => ops.compare(objects[a] as StoredScalar, objects[b] as StoredScalar));
+  const sorted: StoredScalar[] = new Array<StoredScalar>(n);
+  order.forEach((p, k) => {
+    remap[p] = k;
+    sorted[k] = objects[p] as StoredScalar;
+  });
+  const min = sorted[0] as StoredScalar;
+  const max = sorted[n - 1] as StoredScalar;
+  if (ops.fixedSize > 0) {
+    // LONG beyond +-2^53.
+    const bytes = Buffer.alloc(n * ops.fixedSize);
+    for (let i = 0; i < n; i++) bytes.writeBigInt64BE(sorted[i] as bigint, i * 8);
+    return { remap, cardinality: n, min, max, bytes, elementSize: 0 };
   }
   const encoded = sorted.map((v) => ops.toBytes(v as never));
   const elementSize = encoded.reduce((m, b) => Math.max(m, b.length), 0);
   const fixedLength = stats.lengthOfShortestElement === stats.lengthOfLongestElement;
   const varLength = plan.varLengthDictionary || (ops.type !== 'STRING' && !fixedLength);
-  if (varLength) return { remap, sorted, bytes: writeVarLength(encoded), elementSize };
+  if (varLength) return { remap, cardinality: n, min, max, bytes: writeVarLength(encoded), elementSize };
   // FixedByteValueReaderWriter.writeBytes: values left-aligned, the rest zero ('\0' is the padding character).
   const bytes = Buffer.alloc(n * elementSize);
   encoded.forEach((b, i) => bytes.set(b, i * elementSize));
-  return { remap, sorted, bytes, elementSize };
+  return { remap, cardinality: n, min, max, bytes, elementSize };
 }
 
 /** Calls fn(docId, dictId) for every value of a dictionary-encoded spill, SV or MV. */

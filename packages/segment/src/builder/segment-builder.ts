@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
 import { mkdtemp, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +144,15 @@ export class SegmentBuilder {
     this.pendingNull = new Array<boolean>(plan.columns.length);
   }
 
+  /**
+   * A builder working directly in `dir` (shared with other builders of the same segment, each
+   * with its own columns); the directory is left in place on close.
+   */
+  static async createIn(plan: SegmentLayoutPlan, opts: BuildOptions, dir: string): Promise<SegmentBuilder> {
+    await mkdir(join(dir, 'spill'), { recursive: true });
+    return new SegmentBuilder(plan, dir, false, opts);
+  }
+
   static async create(plan: SegmentLayoutPlan, opts: BuildOptions): Promise<SegmentBuilder> {
     const base = opts.workDir ?? tmpdir();
     await mkdir(base, { recursive: true });
@@ -204,120 +214,45 @@ export class SegmentBuilder {
 
   /** Writes the segment and its tarball; the builder cannot take rows afterwards. */
   async build(): Promise<BuiltSegment> {
-    if (this.state !== 'open') throw new Error(`segment builder is ${this.state}`);
-    this.state = 'built';
-    const signal = this.opts.signal;
     try {
-      const stats: ColumnStatistics[] = this.collectors.map((c) => c.finish());
-      const v1Dir = join(this.workDir, 'v1');
-      await mkdir(v1Dir);
-      const results: ColumnIndexResult[] = [];
-      for (let i = 0; i < this.plan.columns.length; i++) {
-        signal?.throwIfAborted();
-        const c = this.plan.columns[i] as BuilderColumn;
-        const plan: ColumnIndexPlan = {
-          column: c.field.name,
-          ops: c.ops,
-          singleValue: c.field.singleValue,
-          dictionary: c.dictionary,
-          inverted: c.inverted,
-          varLengthDictionary: c.varLengthDictionary,
-          ...(c.rawForward ? { rawForward: c.rawForward } : {}),
-          ...(c.rawForwardWithDictionary ? { rawForwardWithDictionary: true } : {}),
-        };
-        results.push(indexColumn(plan, this.collectors[i] as ColumnCollector, stats[i] as ColumnStatistics, v1Dir));
-      }
-      const byName = new Map(results.map((r) => [r.column, r]));
-
-      let time: { start: bigint; end: bigint; unit: string } | undefined;
-      let timeMin: StoredScalar | undefined;
-      let timeMax: StoredScalar | undefined;
-      if (this.plan.time) {
-        const r = byName.get(this.plan.time.name);
-        if (r && this.rows > 0 && r.min !== undefined && r.max !== undefined) {
-          timeMin = r.min;
-          timeMax = r.max;
-          const t = this.plan.time.segmentTime(r.min, r.max);
-          if ((this.plan.checkTimeRange ?? true) && !(t.startMillis >= MIN_VALID_TIME_MILLIS && t.endMillis <= MAX_VALID_TIME_MILLIS)) {
-            throw new Error(
-              `time column ${this.plan.time.name}: segment time range ${t.start}..${t.end} ${t.unit} ` +
-                `(${new Date(t.startMillis).toISOString()} .. ${new Date(t.endMillis).toISOString()}) is outside Pinot's valid range 1971-01-01 .. 2071-01-01; ` +
-                'check the column format or pass checkTimeRange: false',
-            );
-          }
-          time = { start: t.start, end: t.end, unit: t.unit };
-        } else if (this.rows === 0) {
-          const nowValue = this.plan.time.defaultTime(this.now);
-          const t = this.plan.time.segmentTime(nowValue, nowValue);
-          time = { start: t.start, end: t.end, unit: t.unit };
-        }
-      }
-      const segmentName = this.plan.segmentName(timeMin, timeMax);
-
-      const metadata = buildSegmentMetadata({
-        segmentName,
-        tableName: this.plan.tableName,
-        dimensions: this.plan.dimensions,
-        metrics: this.plan.metrics,
-        dateTimes: this.plan.dateTimes,
-        ...(this.plan.time ? { timeColumnName: this.plan.time.name } : {}),
-        totalDocs: this.rows,
-        ...(time ? { time } : {}),
-        ...(this.opts.customProperties ? { customProperties: this.opts.customProperties } : {}),
-        columns: this.plan.columns.map((c) => ({ field: c.field, result: byName.get(c.field.name) as ColumnIndexResult, format: c.format })),
-      });
-
-      signal?.throwIfAborted();
-      const segmentDir = join(this.workDir, 'out', segmentName);
-      const v3 = await writeV3Segment({
-        v1Dir,
-        columns: results.map((r) => ({ column: r.column, files: r.files })),
-        metadata,
-        segmentDir,
-        creationTime: this.now,
-      });
-
-      await mkdir(this.opts.outDir, { recursive: true });
-      const tarFile = join(this.opts.outDir, `${segmentName}.tar.gz`);
-      if (!this.opts.overwrite && (await exists(tarFile))) {
-        throw Object.assign(new Error(`${tarFile} already exists (use overwrite to replace it)`), { code: 'EEXIST' });
-      }
-      // Written beside the target and renamed: a failed build never leaves a partial tarball.
-      const tmpTar = join(this.opts.outDir, `.${segmentName}.tar.gz.${randomUUID()}.tmp`);
-      try {
-        const mtime = new Date(Math.floor(this.now / 1000) * 1000);
-        await createTar(
-          { gzip: true, file: tmpTar, cwd: join(this.workDir, 'out'), portable: true, noDirRecurse: true, mtime },
-          [`${segmentName}/`, `${segmentName}/v3/`, ...['creation.meta', 'index_map', 'metadata.properties', 'columns.psf'].map((f) => `${segmentName}/v3/${f}`)],
-        );
-        signal?.throwIfAborted();
-        await rename(tmpTar, tarFile);
-      } catch (e) {
-        await rm(tmpTar, { force: true });
-        throw e;
-      }
-      let keptDir: string | undefined;
-      if (this.opts.keepSegmentDir) {
-        keptDir = join(this.opts.outDir, segmentName);
-        await rm(keptDir, { recursive: true, force: true });
-        await rename(segmentDir, keptDir).catch(async () => {
-          const { cp } = await import('node:fs/promises');
-          await cp(segmentDir, keptDir as string, { recursive: true });
-        });
-      }
-      return {
-        segmentName,
-        tarFile,
-        ...(keptDir ? { segmentDir: keptDir } : {}),
-        totalDocs: this.rows,
-        crc: v3.crc,
-        dataCrc: v3.dataCrc,
-        creationTime: this.now,
-        columns: results.map((r) => ({ column: r.column, cardinality: r.stats.cardinality, hasDictionary: r.hasDictionary, isSorted: r.stats.isSorted })),
-      };
+      const results = this.indexColumns();
+      return await finishSegment(this.plan, results, this.rows, this.opts, this.workDir, this.now);
     } finally {
       await this.close();
     }
+  }
+
+  /**
+   * The index pass for this builder's columns: v1 index files in `<workDir>/v1`. Used by build()
+   * and by the parallel file builder, whose workers each index a share of the columns.
+   */
+  indexColumns(): ColumnIndexResult[] {
+    if (this.state !== 'open') throw new Error(`segment builder is ${this.state}`);
+    this.state = 'built';
+    const signal = this.opts.signal;
+    const stats: ColumnStatistics[] = this.collectors.map((c) => c.finish());
+    const v1Dir = join(this.workDir, 'v1');
+    mkdirSync(v1Dir, { recursive: true });
+    const results: ColumnIndexResult[] = [];
+    for (let i = 0; i < this.plan.columns.length; i++) {
+      signal?.throwIfAborted();
+      const c = this.plan.columns[i] as BuilderColumn;
+      const plan: ColumnIndexPlan = {
+        column: c.field.name,
+        ops: c.ops,
+        singleValue: c.field.singleValue,
+        dictionary: c.dictionary,
+        inverted: c.inverted,
+        varLengthDictionary: c.varLengthDictionary,
+        ...(c.rawForward ? { rawForward: c.rawForward } : {}),
+        ...(c.rawForwardWithDictionary ? { rawForwardWithDictionary: true } : {}),
+      };
+      const collector = this.collectors[i] as ColumnCollector;
+      results.push(indexColumn(plan, collector, stats[i] as ColumnStatistics, v1Dir));
+      // The spill file has served its purpose: give the disk space back early.
+      rmSync(collector.spill.file, { force: true });
+    }
+    return results;
   }
 
   /** Drops the rows and the scratch directory. */
@@ -327,6 +262,110 @@ export class SegmentBuilder {
     this.state = 'closed';
     if (this.ownsWorkDir) await rm(this.workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Everything after the index pass (BaseSegmentCreator.seal from writeMetadata on): segment time
+ * and name, metadata.properties, the v3 layout with CRCs, and the tarball in opts.outDir.
+ */
+export async function finishSegment(
+  plan: SegmentLayoutPlan,
+  results: ColumnIndexResult[],
+  rows: number,
+  opts: BuildOptions,
+  workDir: string,
+  now: number,
+): Promise<BuiltSegment> {
+  const signal = opts.signal;
+  const v1Dir = join(workDir, 'v1');
+    const byName = new Map(results.map((r) => [r.column, r]));
+
+    let time: { start: bigint; end: bigint; unit: string } | undefined;
+    let timeMin: StoredScalar | undefined;
+    let timeMax: StoredScalar | undefined;
+    if (plan.time) {
+      const r = byName.get(plan.time.name);
+      if (r && rows > 0 && r.min !== undefined && r.max !== undefined) {
+        timeMin = r.min;
+        timeMax = r.max;
+        const t = plan.time.segmentTime(r.min, r.max);
+        if ((plan.checkTimeRange ?? true) && !(t.startMillis >= MIN_VALID_TIME_MILLIS && t.endMillis <= MAX_VALID_TIME_MILLIS)) {
+          throw new Error(
+            `time column ${plan.time.name}: segment time range ${t.start}..${t.end} ${t.unit} ` +
+              `(${new Date(t.startMillis).toISOString()} .. ${new Date(t.endMillis).toISOString()}) is outside Pinot's valid range 1971-01-01 .. 2071-01-01; ` +
+              'check the column format or pass checkTimeRange: false',
+          );
+        }
+        time = { start: t.start, end: t.end, unit: t.unit };
+      } else if (rows === 0) {
+        const nowValue = plan.time.defaultTime(now);
+        const t = plan.time.segmentTime(nowValue, nowValue);
+        time = { start: t.start, end: t.end, unit: t.unit };
+      }
+    }
+    const segmentName = plan.segmentName(timeMin, timeMax);
+
+    const metadata = buildSegmentMetadata({
+      segmentName,
+      tableName: plan.tableName,
+      dimensions: plan.dimensions,
+      metrics: plan.metrics,
+      dateTimes: plan.dateTimes,
+      ...(plan.time ? { timeColumnName: plan.time.name } : {}),
+      totalDocs: rows,
+      ...(time ? { time } : {}),
+      ...(opts.customProperties ? { customProperties: opts.customProperties } : {}),
+      columns: plan.columns.map((c) => ({ field: c.field, result: byName.get(c.field.name) as ColumnIndexResult, format: c.format })),
+    });
+
+    signal?.throwIfAborted();
+    const segmentDir = join(workDir, 'out', segmentName);
+    const v3 = await writeV3Segment({
+      v1Dir,
+      columns: results.map((r) => ({ column: r.column, files: r.files })),
+      metadata,
+      segmentDir,
+      creationTime: now,
+    });
+
+    await mkdir(opts.outDir, { recursive: true });
+    const tarFile = join(opts.outDir, `${segmentName}.tar.gz`);
+    if (!opts.overwrite && (await exists(tarFile))) {
+      throw Object.assign(new Error(`${tarFile} already exists (use overwrite to replace it)`), { code: 'EEXIST' });
+    }
+    // Written beside the target and renamed: a failed build never leaves a partial tarball.
+    const tmpTar = join(opts.outDir, `.${segmentName}.tar.gz.${randomUUID()}.tmp`);
+    try {
+      const mtime = new Date(Math.floor(now / 1000) * 1000);
+      await createTar(
+        { gzip: true, file: tmpTar, cwd: join(workDir, 'out'), portable: true, noDirRecurse: true, mtime },
+        [`${segmentName}/`, `${segmentName}/v3/`, ...['creation.meta', 'index_map', 'metadata.properties', 'columns.psf'].map((f) => `${segmentName}/v3/${f}`)],
+      );
+      signal?.throwIfAborted();
+      await rename(tmpTar, tarFile);
+    } catch (e) {
+      await rm(tmpTar, { force: true });
+      throw e;
+    }
+    let keptDir: string | undefined;
+    if (opts.keepSegmentDir) {
+      keptDir = join(opts.outDir, segmentName);
+      await rm(keptDir, { recursive: true, force: true });
+      await rename(segmentDir, keptDir).catch(async () => {
+        const { cp } = await import('node:fs/promises');
+        await cp(segmentDir, keptDir as string, { recursive: true });
+      });
+    }
+    return {
+      segmentName,
+      tarFile,
+      ...(keptDir ? { segmentDir: keptDir } : {}),
+      totalDocs: rows,
+      crc: v3.crc,
+      dataCrc: v3.dataCrc,
+      creationTime: now,
+      columns: results.map((r) => ({ column: r.column, cardinality: r.stats.cardinality, hasDictionary: r.hasDictionary, isSorted: r.stats.isSorted })),
+    };
 }
 
 async function exists(p: string): Promise<boolean> {

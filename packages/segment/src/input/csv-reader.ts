@@ -17,6 +17,8 @@ export interface CsvReaderOptions {
   quoteCharacter?: string;
   /** A cell equal to this is null. */
   nullStringValue?: string;
+  /** Only these columns are decoded and returned (the others are skipped cheaply). */
+  columns?: ReadonlySet<string>;
   signal?: AbortSignal;
 }
 
@@ -41,6 +43,10 @@ export async function* readCsv(source: string | Readable, opts: CsvReaderOptions
     comment: one(opts.commentMarker, 'comment marker'),
   });
   let columns: string[] | undefined = opts.header;
+  if (columns && opts.columns) {
+    const only = opts.columns;
+    tokenizer.skip = columns.map((c) => !only.has(c));
+  }
   let skip = Boolean(opts.header && opts.skipHeader);
   let bom = true;
   const rows: Array<Record<string, unknown>> = [];
@@ -49,6 +55,8 @@ export async function* readCsv(source: string | Readable, opts: CsvReaderOptions
       columns = record;
       const dup = columns.find((c, i) => columns?.indexOf(c) !== i);
       if (dup !== undefined) throw new Error(`CSV header has column ${JSON.stringify(dup)} twice`);
+      const only = opts.columns;
+      if (only) tokenizer.skip = columns.map((c) => !only.has(c));
       return;
     }
     if (skip) {
@@ -56,7 +64,8 @@ export async function* readCsv(source: string | Readable, opts: CsvReaderOptions
       return;
     }
     const row: Record<string, unknown> = {};
-    for (let i = 0; i < columns.length; i++) row[columns[i] as string] = convertCell(record[i], mvd, opts.nullStringValue);
+    const unused = tokenizer.skip;
+    for (let i = 0; i < columns.length; i++) if (!unused?.[i]) row[columns[i] as string] = convertCell(record[i], mvd, opts.nullStringValue);
     rows.push(row);
   };
   for await (const chunk of input as AsyncIterable<Buffer>) {

@@ -26,6 +26,8 @@ export class CsvTokenizer {
   private pending: Buffer = Buffer.alloc(0);
   /** 1-based line number of the next record's first line, for error messages. */
   line = 1;
+  /** Fields (by position) whose text is not needed: they are scanned but not decoded ('' instead). */
+  skip: boolean[] | undefined;
 
   constructor(opts: CsvTokenizerOptions = {}) {
     this.delimiter = opts.delimiter ?? 44;
@@ -151,7 +153,7 @@ export class CsvTokenizer {
         if (j >= n && !final) return recordStart;
         let end = Math.min(j, n);
         while (end > i && ((buf[end - 1] as number) === SP || (buf[end - 1] as number) === TAB)) end--;
-        let value = ascii ? buf.toString('latin1', i, end) : buf.toString('utf8', i, end);
+        let value = this.skip?.[fields.length] ? '' : ascii ? buf.toString('latin1', i, end) : buf.toString('utf8', i, end);
         if (hasEscape) value = unescape(value, String.fromCharCode(escape));
         fields.push(value);
         if (j >= n) {

@@ -1,0 +1,70 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { PassThrough, Transform, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { readAvro } from './avro-reader.js';
+import { readCsv, type CsvReaderOptions } from './csv-reader.js';
+import { readJson } from './json-reader.js';
+
+export type InputFormat = 'csv' | 'json' | 'avro';
+
+/** One input file of a build. */
+export interface InputFile {
+  file: string;
+  format: InputFormat;
+  /** Name used in messages (e.g. the URI it was fetched from). Default: file. */
+  name?: string;
+  /** Pinot's CSVRecordReaderConfig settings (delimiter, multiValueDelimiter, header, ...). */
+  csv?: Omit<CsvReaderOptions, 'signal' | 'columns'>;
+}
+
+/** The input format named by the file name (ignoring a trailing .gz), or undefined. */
+export function inputFormatOf(file: string): InputFormat | undefined {
+  const name = file.toLowerCase().replace(/\.gz$/, '');
+  if (name.endsWith('.csv') || name.endsWith('.tsv')) return 'csv';
+  if (name.endsWith('.json') || name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'json';
+  if (name.endsWith('.avro')) return 'avro';
+  return undefined;
+}
+
+/** A file's bytes, gunzipped when they start with the gzip magic; onBytes counts raw bytes read. */
+export async function openInputStream(file: string, opts: { signal?: AbortSignal; onBytes?: (n: number) => void } = {}): Promise<Readable> {
+  const head = Buffer.alloc(2);
+  const fh = await open(file, 'r');
+  try {
+    await fh.read(head, 0, 2, 0);
+  } finally {
+    await fh.close();
+  }
+  const raw = createReadStream(file, { highWaterMark: 1 << 20, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const onBytes = opts.onBytes;
+  const counted = onBytes
+    ? raw.pipe(
+        new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            onBytes(chunk.length);
+            cb(null, chunk);
+          },
+        }),
+      )
+    : raw.pipe(new PassThrough({ highWaterMark: 1 << 20 }));
+  raw.on('error', (e) => counted.destroy(e));
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    const gunzip = createGunzip({ chunkSize: 1 << 20 });
+    counted.on('error', (e) => gunzip.destroy(e));
+    return counted.pipe(gunzip);
+  }
+  return counted;
+}
+
+/** The rows of one input file, as Pinot's record reader for its format produces them. */
+export async function readRows(
+  input: InputFile,
+  opts: { signal?: AbortSignal; onBytes?: (n: number) => void; columns?: ReadonlySet<string> } = {},
+): Promise<AsyncIterable<Record<string, unknown>>> {
+  const signal = opts.signal ? { signal: opts.signal } : {};
+  if (input.format === 'avro') return readAvro(input.file, signal);
+  const stream = await openInputStream(input.file, opts);
+  if (input.format === 'csv') return readCsv(stream, { ...input.csv, ...signal, ...(opts.columns ? { columns: opts.columns } : {}) });
+  return readJson(stream, signal);
+}
