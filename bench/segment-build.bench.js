@@ -54,8 +54,10 @@ const TAGS = Array.from({ length: 20 }, (_, i) => `tag${i}`);
 /**
  * Writes `rows` CSV rows: low-cardinality STRING (country 60 values, inverted index; device 5),
  * high-cardinality STRING (city, 100,000 values), LONG user ids (200,000), an MV STRING column
- * (1-3 of 20 tags), a raw LZ4 STRING column (url, ~50,000 distinct paths with a query string),
- * INT, DOUBLE and LONG metrics, and a millisecond time column.
+ * (1-3 of 20 tags), a raw LZ4 STRING column (url, 200,000 distinct paths with a query string),
+ * INT (1,000), DOUBLE (50,000) and LONG (100,000) metrics, and a time column in epoch millis
+ * with second resolution (86,400 values). Cardinalities do not grow with the row count, so
+ * the 10M-row run shows what memory does when only rows grow.
  */
 export async function writeCsv(file, rows, seed = 7) {
   const r = rng(seed);
@@ -69,8 +71,8 @@ export async function writeCsv(file, rows, seed = 7) {
     for (let k = 1; k < nTags; k++) tags += `;${TAGS[Math.floor(r() * 20)]}`;
     buf +=
       `${COUNTRIES[Math.floor(r() * r() * 60)]},${DEVICES[Math.floor(r() * 5)]},city-${Math.floor(r() * 100000)},` +
-      `${1000000 + Math.floor(r() * 200000)},${tags},/shop/item/${Math.floor(r() * 50000)}?ref=campaign-${Math.floor(r() * 40)},` +
-      `${Math.floor(r() * 1000)},${(r() * 500).toFixed(2)},${Math.floor(r() * 100000)},${t0 + Math.floor(r() * 86400000)}\n`;
+      `${1000000 + Math.floor(r() * 200000)},${tags},/shop/item/${Math.floor(r() * 20000)}?ref=campaign-${Math.floor(r() * 10)},` +
+      `${Math.floor(r() * 1000)},${(r() * 500).toFixed(2)},${Math.floor(r() * 100000)},${t0 + 1000 * Math.floor(r() * 86400)}\n`;
     if (buf.length > 1 << 20) {
       if (!out.write(buf)) await once(out, 'drain');
       buf = '';
@@ -134,8 +136,8 @@ export async function run({ workDir, log }) {
     summary: { buildOverGzip: small.build / small.gzip, peakRssMiB: small.rss / MiB, ...(rssRatio ? { rss10MOver1M: rssRatio } : {}) },
     markdown: [
       'One segment from a CSV of 10 columns: `country` (STRING, 60 values, inverted index), `device` (STRING, 5), `city` (STRING, 100,000),',
-      '`userId` (LONG, 200,000), `tags` (multi-value STRING, 1-3 of 20), `url` (raw STRING, LZ4 chunks, ~2M distinct), `clicks` (INT), `revenue` (DOUBLE),',
-      '`sessions` (LONG) and `ts` (LONG millis, time column). `deepstore build` runs the CLI end to end (start-up, CSV parse, conversion, statistics, indexes,',
+      '`userId` (LONG, 200,000), `tags` (multi-value STRING, 1-3 of 20), `url` (raw STRING, LZ4 chunks, 200,000 distinct), `clicks` (INT, 1,000), `revenue` (DOUBLE, 50,000),',
+      '`sessions` (LONG, 100,000) and `ts` (LONG epoch millis at second resolution, 86,400; the time column). Cardinalities do not grow with the row count. `deepstore build` runs the CLI end to end (start-up, CSV parse, conversion, statistics, indexes,',
       'v3 layout, CRCs, `.tar.gz`); `gzip -6 -c` of the same file, from the page cache, is the yardstick. Median of rounds in alternating order for 1M rows, one round for 10M.',
       '',
       '| rows | CSV MiB | gzip -6 s | deepstore build s | build / gzip | build peak RSS MiB |',

@@ -73,6 +73,8 @@ export interface BuildOptions {
   customProperties?: Record<string, string>;
   /** Replace an existing tarball of the same name. Default false. */
   overwrite?: boolean;
+  /** zlib level of the tarball (any level is a valid Pinot segment tarball). Default 1. */
+  gzipLevel?: number;
   /** Keep the untarred segment directory next to the tarball. Default false. */
   keepSegmentDir?: boolean;
   signal?: AbortSignal;
@@ -337,8 +339,10 @@ export async function finishSegment(
     const tmpTar = join(opts.outDir, `.${segmentName}.tar.gz.${randomUUID()}.tmp`);
     try {
       const mtime = new Date(Math.floor(now / 1000) * 1000);
+      // gzip level 1: the index data is bit-packed or LZ4-compressed already, so level 6 (Pinot's
+      // default) saves under 1% of the size for about 1.7x the time (measured on the benchmark segment).
       await createTar(
-        { gzip: true, file: tmpTar, cwd: join(workDir, 'out'), portable: true, noDirRecurse: true, mtime },
+        { gzip: { level: opts.gzipLevel ?? 1 }, file: tmpTar, cwd: join(workDir, 'out'), portable: true, noDirRecurse: true, mtime },
         [`${segmentName}/`, `${segmentName}/v3/`, ...['creation.meta', 'index_map', 'metadata.properties', 'columns.psf'].map((f) => `${segmentName}/v3/${f}`)],
       );
       signal?.throwIfAborted();

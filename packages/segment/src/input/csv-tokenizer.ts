@@ -13,6 +13,8 @@ export interface CsvTokenizerOptions {
   comment?: number;
 }
 
+const CACHE_SLOTS = 8192;
+const CACHE_MAX_LEN = 24;
 const CR = 13;
 const LF = 10;
 const SP = 32;
@@ -47,6 +49,38 @@ export class CsvTokenizer {
   end(onRecord: (fields: string[], line: number) => void): void {
     if (this.pending.length > 0) this.scan(this.pending, true, onRecord);
     this.pending = Buffer.alloc(0);
+  }
+
+  // A direct-mapped cache of short ASCII fields: repeated values (countries, flags, tags) come
+  // back as the same string, so no new string is made and its hash is already computed when the
+  // statistics pass looks it up.
+  private readonly cacheStrings: Array<string | undefined> = new Array<string | undefined>(CACHE_SLOTS);
+  private readonly cacheBytes = Buffer.alloc(CACHE_SLOTS * CACHE_MAX_LEN);
+  private readonly cacheLengths = new Uint8Array(CACHE_SLOTS);
+
+  private ascii(buf: Buffer, start: number, end: number, field: number): string {
+    const len = end - start;
+    if (len > CACHE_MAX_LEN || len === 0) return buf.toString('latin1', start, end);
+    let h = Math.imul(field + 1, 0x9e3779b1);
+    for (let k = start; k < end; k++) h = Math.imul(h ^ (buf[k] as number), 0x01000193);
+    const slot = (h ^ (h >>> 15)) & (CACHE_SLOTS - 1);
+    const cached = this.cacheStrings[slot];
+    const base = slot * CACHE_MAX_LEN;
+    if (cached !== undefined && this.cacheLengths[slot] === len) {
+      let same = true;
+      for (let k = 0; k < len; k++) {
+        if (this.cacheBytes[base + k] !== buf[start + k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached;
+    }
+    const value = buf.toString('latin1', start, end);
+    this.cacheStrings[slot] = value;
+    this.cacheLengths[slot] = len;
+    buf.copy(this.cacheBytes, base, start, end);
+    return value;
   }
 
   /** Returns how many bytes were consumed (complete records only unless `final`). */
@@ -153,7 +187,7 @@ export class CsvTokenizer {
         if (j >= n && !final) return recordStart;
         let end = Math.min(j, n);
         while (end > i && ((buf[end - 1] as number) === SP || (buf[end - 1] as number) === TAB)) end--;
-        let value = this.skip?.[fields.length] ? '' : ascii ? buf.toString('latin1', i, end) : buf.toString('utf8', i, end);
+        let value = this.skip?.[fields.length] ? '' : ascii ? this.ascii(buf, i, end, fields.length) : buf.toString('utf8', i, end);
         if (hasEscape) value = unescape(value, String.fromCharCode(escape));
         fields.push(value);
         if (j >= n) {
