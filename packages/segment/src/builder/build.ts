@@ -148,6 +148,8 @@ export async function buildSegmentFromFiles(opts: BuildFromFilesOptions): Promis
             ...(opts.segmentNameGenerator ? { segmentNameGenerator: opts.segmentNameGenerator } : {}),
             ...(opts.sequenceId !== undefined ? { sequenceId: opts.sequenceId } : {}),
             ...(opts.inputFileUri ? { inputFileUri: opts.inputFileUri } : {}),
+            ...(opts.nameRules ? { nameRules: opts.nameRules } : {}),
+            ...(opts.transformsApplied ? { transformsApplied: true } : {}),
           },
           columns,
           inputs: opts.inputs,

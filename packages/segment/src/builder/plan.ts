@@ -1,7 +1,14 @@
 import { bigDecimalByteSize, compareBigDecimal, serializeBigDecimal, type BigDecimal } from '../big-decimal.js';
 import { convertValue, formatStored } from '../convert.js';
 import type { FieldSpec, PinotSchema, StoredValue } from '../schema.js';
-import { createSegmentNameGenerator, type SegmentNameGeneratorConfig } from '../segment-name.js';
+import {
+  createSegmentNameGenerator,
+  FixedSegmentNameGenerator,
+  NormalizedDateSegmentNameGenerator,
+  SimpleSegmentNameGenerator,
+  type SegmentNameGenerator,
+  type SegmentNameGeneratorConfig,
+} from '../segment-name.js';
 import type { TableConfig } from '../table-config.js';
 import { createRawForwardIndexWriter } from '../writer/raw-forward.js';
 import type { ChunkCompressionName } from '../codecs.js';
@@ -48,6 +55,40 @@ export interface PlanOptions {
   sequenceId?: number;
   /** For the inputFile generator. */
   inputFileUri?: string;
+  /**
+   * Whose rules name the segment: 'batchJob' (SegmentGenerationTaskRunner: `simple` uses the
+   * table name with its type) or 'segmentWriter' (IngestionUtils, used by Pinot's segment writer
+   * and minion tasks: `simple` uses the raw table name). Default 'batchJob'.
+   */
+  nameRules?: 'batchJob' | 'segmentWriter';
+  /** The rows were already put through the table's transforms and filter (e.g. by a segment writer). */
+  transformsApplied?: boolean;
+}
+
+/** IngestionUtils.getSegmentNameGenerator: the batch config's generator type and settings. */
+function segmentWriterNameGenerator(table: TableConfig, timeFormat: string | undefined, opts: PlanOptions): SegmentNameGenerator {
+  const type = opts.segmentNameGenerator?.type ?? 'simple';
+  const c = opts.segmentNameGenerator?.configs ?? {};
+  const bool = (k: string): boolean => (c[k] ?? '').toLowerCase() === 'true';
+  switch (type) {
+    case 'fixed':
+      return new FixedSegmentNameGenerator(opts.segmentName ?? (c['segment.name'] as string));
+    case 'normalizedDate':
+      return new NormalizedDateSegmentNameGenerator({
+        tableName: table.tableName,
+        segmentNamePrefix: c['segment.name.prefix'] ?? null,
+        excludeSequenceId: bool('exclude.sequence.id'),
+        pushType: table.segmentIngestionType,
+        pushFrequency: table.segmentIngestionFrequency ?? null,
+        dateTimeFormat: timeFormat ?? null,
+        segmentNamePostfix: c['segment.name.postfix'] ?? null,
+        appendUUIDToSegmentName: bool('append.uuid.to.segment.name'),
+      });
+    case 'simple':
+      return new SimpleSegmentNameGenerator(table.tableName, c['segment.name.postfix'] ?? null, bool('append.uuid.to.segment.name'), bool('exclude.time.in.segment.name'));
+    default:
+      throw new SegmentUnsupportedError(`Unsupported segmentNameGeneratorType: ${type} for table: ${table.tableNameWithType}`);
+  }
 }
 
 /**
@@ -56,13 +97,13 @@ export interface PlanOptions {
  * and the segment name generator, as SegmentGeneratorConfig sets them up for a batch job.
  */
 export function planSegment(schema: PinotSchema, table: TableConfig, opts: PlanOptions = {}): SegmentLayoutPlan {
-  if (table.transformConfigs && table.transformConfigs.length > 0) {
+  if (!opts.transformsApplied && table.transformConfigs && table.transformConfigs.length > 0) {
     throw new SegmentUnsupportedError(
       `table config ingestionConfig.transformConfigs (${table.transformConfigs.map((t) => t.columnName).join(', ')}): ` +
         'transform functions are not evaluated by deepstore; transform the rows before building',
     );
   }
-  if (table.filterConfig?.filterFunction) {
+  if (!opts.transformsApplied && table.filterConfig?.filterFunction) {
     throw new SegmentUnsupportedError('table config ingestionConfig.filterConfig: filter functions are not evaluated by deepstore; filter the rows before building');
   }
   const columns: BuilderColumn[] = schema.fields.map((field) => {
@@ -143,7 +184,10 @@ export function planSegment(schema: PinotSchema, table: TableConfig, opts: PlanO
     pushFrequency: table.segmentIngestionFrequency ?? null,
     ...(opts.inputFileUri ? { inputFileUri: opts.inputFileUri } : {}),
   };
-  const generator = createSegmentNameGenerator(nameConfig);
+  const generator =
+    opts.nameRules === 'segmentWriter' && opts.segmentName === undefined
+      ? segmentWriterNameGenerator(table, timeField?.format, opts)
+      : createSegmentNameGenerator(nameConfig);
   const sequenceId = opts.sequenceId ?? 0;
   return {
     tableName: table.tableName,

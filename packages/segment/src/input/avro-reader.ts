@@ -1,6 +1,7 @@
 import avsc, { type Type } from 'avsc';
 
 const { createFileDecoder, types } = avsc;
+import { inflateRaw } from 'node:zlib';
 import { uncompressSync } from 'snappy';
 
 export interface AvroReaderOptions {
@@ -37,7 +38,8 @@ function snappyCodec(buf: Buffer, cb: (err: Error | null, out?: Buffer) => void)
  */
 export async function* readAvro(file: string, opts: AvroReaderOptions = {}): AsyncGenerator<Record<string, unknown>> {
   const decoder = createFileDecoder(file, {
-    codecs: { snappy: snappyCodec },
+    // Passing codecs replaces avsc's defaults, so null and deflate are listed too.
+    codecs: { null: (buf: Buffer, cb: (err: Error | null, out?: Buffer) => void) => cb(null, buf), deflate: inflateRaw, snappy: snappyCodec },
     parseHook: (schema: unknown) => avsc.Type.forSchema(schema as never, { registry: { long: BigIntLong as unknown as Type }, wrapUnions: false }),
   } as never);
   const onAbort = (): void => {

@@ -16,6 +16,8 @@ export interface InputFile {
   name?: string;
   /** Pinot's CSVRecordReaderConfig settings (delimiter, multiValueDelimiter, header, ...). */
   csv?: Omit<CsvReaderOptions, 'signal' | 'columns'>;
+  /** Field name in the file -> column name (e.g. for Avro, whose names cannot hold every column name). */
+  rename?: Record<string, string>;
 }
 
 /** The input format named by the file name (ignoring a trailing .gz), or undefined. */
@@ -63,8 +65,21 @@ export async function readRows(
   opts: { signal?: AbortSignal; onBytes?: (n: number) => void; columns?: ReadonlySet<string> } = {},
 ): Promise<AsyncIterable<Record<string, unknown>>> {
   const signal = opts.signal ? { signal: opts.signal } : {};
-  if (input.format === 'avro') return readAvro(input.file, signal);
-  const stream = await openInputStream(input.file, opts);
-  if (input.format === 'csv') return readCsv(stream, { ...input.csv, ...signal, ...(opts.columns ? { columns: opts.columns } : {}) });
-  return readJson(stream, signal);
+  let rows: AsyncIterable<Record<string, unknown>>;
+  if (input.format === 'avro') {
+    rows = readAvro(input.file, signal);
+  } else {
+    const stream = await openInputStream(input.file, opts);
+    rows = input.format === 'csv' ? readCsv(stream, { ...input.csv, ...signal, ...(opts.columns ? { columns: opts.columns } : {}) }) : readJson(stream, signal);
+  }
+  return input.rename ? renamed(rows, input.rename) : rows;
+}
+
+async function* renamed(rows: AsyncIterable<Record<string, unknown>>, rename: Record<string, string>): AsyncGenerator<Record<string, unknown>> {
+  const pairs = Object.entries(rename);
+  for await (const row of rows) {
+    const out: Record<string, unknown> = {};
+    for (const [from, to] of pairs) out[to] = row[from];
+    yield out;
+  }
 }

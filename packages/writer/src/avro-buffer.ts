@@ -1,0 +1,153 @@
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import avsc, { type Type } from 'avsc';
+import { bigDecimalToString, isBigDecimal, type FieldSpec, type PinotSchema } from '@deepstore/segment';
+
+const { streams, types } = avsc;
+
+/** Avro longs as bigint (Pinot LONG and TIMESTAMP values beyond 2^53 stay exact). */
+const BigIntLong = types.LongType.__with({
+  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
+  toBuffer: (n: bigint) => {
+    const buf = Buffer.alloc(8);
+    buf.writeBigInt64LE(n);
+    return buf;
+  },
+  fromJSON: (v: number | string) => BigInt(v),
+  toJSON: (n: bigint) => Number(n),
+  isValid: (n: unknown) => typeof n === 'bigint',
+  compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
+});
+
+function avroType(f: FieldSpec): unknown {
+  let t: unknown;
+  switch (f.storedType) {
+    case 'INT':
+      t = 'int';
+      break;
+    case 'LONG':
+      t = 'long';
+      break;
+    case 'FLOAT':
+      t = 'float';
+      break;
+    case 'DOUBLE':
+      t = 'double';
+      break;
+    case 'BYTES':
+      t = 'bytes';
+      break;
+    default:
+      // STRING, JSON, and BIG_DECIMAL as BigDecimal.toString() (exact, scale included).
+      t = 'string';
+  }
+  // Nullable, unlike Pinot's buffer: a null marker survives the buffer and becomes the null vector.
+  return ['null', f.singleValue ? t : { type: 'array', items: t }];
+}
+
+/**
+ * The Avro schema of the buffer (SegmentProcessorAvroUtils.convertPinotSchemaToAvroSchema: one
+ * record, fields sorted by name). Avro names cannot hold every Pinot column name (`$ts$DAY`),
+ * so fields are named c0, c1, ... and `columns` maps them back.
+ */
+export function bufferSchema(schema: PinotSchema): { type: Type; columns: Record<string, string>; fields: FieldSpec[] } {
+  const fields = [...schema.fields].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const columns: Record<string, string> = {};
+  const avroFields = fields.map((f, i) => {
+    columns[`c${i}`] = f.name;
+    return { name: `c${i}`, type: avroType(f), doc: f.name };
+  });
+  const type = avsc.Type.forSchema({ type: 'record', name: 'record', fields: avroFields } as never, { registry: { long: BigIntLong as unknown as Type } });
+  return { type, columns, fields };
+}
+
+/** A stored value as the buffer writes it. */
+export function toAvroValue(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(toAvroValue);
+  if (isBigDecimal(v)) return bigDecimalToString(v);
+  if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return v;
+}
+
+/**
+ * The row buffer: Avro object container files in the staging directory. Rows append to the
+ * open part; flush seals it and builds from every sealed part, which are deleted only once the
+ * segment is safely at its destination, so a failed flush loses nothing and rows collected
+ * after it go to a new part.
+ */
+export class AvroBuffer {
+  private encoder: InstanceType<typeof streams.BlockEncoder> | undefined;
+  private file: WriteStream | undefined;
+  private openPart: string | undefined;
+  private readonly sealed: string[] = [];
+  private partSeq = 0;
+  private openRows = 0;
+  private sealedRows = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly type: Type,
+  ) {}
+
+  get rowCount(): number {
+    return this.sealedRows + this.openRows;
+  }
+
+  /** Appends records; resolves when the encoder can take more. */
+  async append(records: readonly Record<string, unknown>[]): Promise<void> {
+    if (!this.encoder) {
+      this.openPart = join(this.dir, `part-${String(this.partSeq++).padStart(6, '0')}.avro`);
+      this.encoder = new streams.BlockEncoder(this.type, { codec: 'null', blockSize: 1 << 20 } as never);
+      this.file = createWriteStream(this.openPart);
+      this.encoder.pipe(this.file);
+    }
+    let ok = true;
+    for (const r of records) ok = this.encoder.write(r);
+    this.openRows += records.length;
+    if (!ok) await once(this.encoder, 'drain');
+  }
+
+  /** Closes the open part (its rows become part of the next build) and returns every sealed part. */
+  async seal(): Promise<string[]> {
+    if (this.encoder) {
+      const enc = this.encoder;
+      const file = this.file as WriteStream;
+      this.encoder = undefined;
+      this.file = undefined;
+      const done = new Promise<void>((resolve, reject) => {
+        enc.once('error', reject);
+        file.once('error', reject);
+        // The part is complete once the file stream behind the encoder has closed.
+        file.once('close', resolve);
+      });
+      enc.end();
+      await done;
+      this.sealed.push(this.openPart as string);
+      this.sealedRows += this.openRows;
+      this.openRows = 0;
+    }
+    return [...this.sealed];
+  }
+
+  /** Drops the sealed parts (after a successful flush). */
+  async dropSealed(): Promise<void> {
+    const parts = this.sealed.splice(0);
+    this.sealedRows = 0;
+    await Promise.all(parts.map((p) => rm(p, { force: true })));
+  }
+
+  async close(): Promise<void> {
+    const enc = this.encoder;
+    const file = this.file;
+    this.encoder = undefined;
+    this.file = undefined;
+    enc?.destroy();
+    if (file) {
+      const closed = once(file, 'close');
+      file.destroy();
+      await closed;
+    }
+  }
+}
