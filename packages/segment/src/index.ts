@@ -21,3 +21,4 @@ export * from './convert.js';
 export * from './segment-name.js';
 export * from './builder/index.js';
 export * from './input/index.js';
+export * from './convert-fast.js';

@@ -10,6 +10,8 @@ export interface ColumnMetadata {
   totalDocs: number;
   bitsPerElement: number;
   hasDictionary: boolean;
+  /** `forwardIndexEncoding` (newer Pinot): RAW with a dictionary is a raw forward index beside a dictionary. */
+  forwardIndexEncoding: 'DICTIONARY' | 'RAW';
   isSorted: boolean;
   minValue?: string;
   maxValue?: string;
@@ -95,6 +97,8 @@ export function parseSegmentMetadata(props: Properties): SegmentMetadata {
       totalDocs: int(props, k('totalDocs'), 0),
       bitsPerElement: int(props, k('bitsPerElement'), 0),
       hasDictionary: bool(props, k('hasDictionary'), true),
+      forwardIndexEncoding:
+        props.get(k('forwardIndexEncoding'))?.trim().toUpperCase() === 'RAW' || !bool(props, k('hasDictionary'), true) ? 'RAW' : 'DICTIONARY',
       isSorted: bool(props, k('isSorted'), false),
       dictionaryElementSize: props.has(k('dictionaryElementSize'))
         ? int(props, k('dictionaryElementSize'))

@@ -139,7 +139,7 @@ export class SegmentReader {
   /** Dictionary ids per doc (dictionary-encoded single-value columns). */
   async dictIds(column: string): Promise<Int32Array> {
     const col = this.column(column);
-    if (!col.hasDictionary) throw new SegmentFormatError(`column '${column}' is raw: it has no dictIds`);
+    if (col.forwardIndexEncoding === 'RAW') throw new SegmentFormatError(`column '${column}' has a raw forward index: it has no dictIds`);
     if (!col.isSingleValue) throw new SegmentFormatError(`column '${column}' is multi-value: use mvDictIds`);
     const buf = await this.indexBuffer(column, 'forward_index');
     if (col.isSorted) return readSortedSV(buf, col.cardinality, this.metadata.totalDocs);
@@ -149,7 +149,7 @@ export class SegmentReader {
   /** Dictionary ids per doc of a dictionary-encoded multi-value column (FixedBitMVForwardIndex). */
   async mvDictIds(column: string): Promise<number[][]> {
     const col = this.column(column);
-    if (!col.hasDictionary || col.isSingleValue) throw new SegmentFormatError(`column '${column}' is not a dictionary-encoded multi-value column`);
+    if (col.forwardIndexEncoding === 'RAW' || col.isSingleValue) throw new SegmentFormatError(`column '${column}' is not a dictionary-encoded multi-value column`);
     const buf = await this.indexBuffer(column, 'forward_index');
     return readFixedBitMV(buf, this.metadata.totalDocs, col.totalNumberOfEntries, col.bitsPerElement);
   }
@@ -157,7 +157,8 @@ export class SegmentReader {
   /** Every doc's value, decoded through the dictionary or from the raw forward index; MV docs are arrays. */
   async values(column: string): Promise<CellValue[]> {
     const col = this.column(column);
-    if (col.hasDictionary) {
+    // ForwardIndexReaderFactory picks the reader by the forward index encoding, not by the dictionary.
+    if (col.forwardIndexEncoding === 'DICTIONARY') {
       const dict = await this.dictionary(column);
       const lookup = (id: number): Value => {
         const v = dict[id];

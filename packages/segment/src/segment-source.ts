@@ -61,17 +61,24 @@ export async function extractSegmentTarball(file: string, target: string, opts: 
   const problems: string[] = [];
   let total = 0;
   let count = 0;
-  await tar.list({
-    file,
-    strict: true,
-    onReadEntry: (entry) => {
-      count++;
-      total += entry.size ?? 0;
-      const reason = unsafeEntryReason(entry.path, entry.type);
-      if (reason) problems.push(`'${entry.path}': ${reason}`);
-      entry.resume();
-    },
-  });
+  try {
+    await tar.list({
+      file,
+      strict: true,
+      onReadEntry: (entry) => {
+        count++;
+        total += entry.size ?? 0;
+        const reason = unsafeEntryReason(entry.path, entry.type);
+        if (reason) problems.push(`'${entry.path}': ${reason}`);
+        entry.resume();
+      },
+    });
+  } catch (err) {
+    if (err instanceof SegmentFormatError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') throw err;
+    throw new SegmentFormatError(`${path.basename(file)} is not a readable .tar.gz segment (corrupt or truncated): ${e.message}`, { cause: err });
+  }
   if (problems.length > 0) {
     throw new SegmentFormatError(`Refusing to extract ${path.basename(file)}: unsafe entries: ${problems.join('; ')}`);
   }

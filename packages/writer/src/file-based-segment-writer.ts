@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { AlreadyExistsError, FileSystemRegistry, InvalidInputError, joinUri, toUrl, type PinotFS } from '@deepstore/core';
 import {
   buildSegmentFromFiles,
+  compileConverter,
   ConversionError,
-  convertValue,
   parseSchema,
   parseTableConfig,
   type PinotSchema,
@@ -46,6 +46,7 @@ export class FileBasedSegmentWriter implements SegmentWriter {
   private buffer: AvroBuffer | undefined;
   private columns: Record<string, string> = {};
   private fieldOrder: PinotSchema['fields'] = [];
+  private converters: Array<(raw: unknown) => unknown> = [];
   private transform: RowTransform | undefined;
   private registry: FileSystemRegistry | undefined;
   private ownsRegistry = false;
@@ -66,6 +67,7 @@ export class FileBasedSegmentWriter implements SegmentWriter {
     const { type, columns, fields } = bufferSchema(this.schema);
     this.columns = columns;
     this.fieldOrder = fields;
+    this.converters = fields.map((f) => compileConverter(f));
     if (this.options.registry) {
       this.registry = this.options.registry;
     } else {
@@ -119,7 +121,7 @@ export class FileBasedSegmentWriter implements SegmentWriter {
       const f = fields[c] as PinotSchema['fields'][number];
       let v: unknown;
       try {
-        v = convertValue(f, row[f.name]);
+        v = (this.converters[c] as (raw: unknown) => unknown)(row[f.name]);
       } catch (e) {
         const detail = e instanceof ConversionError ? e.message : (e as Error).message;
         throw new InvalidInputError(`row ${position}, column ${f.name}: ${detail}`, { operation: 'collect', cause: e });

@@ -179,9 +179,10 @@ export class ColumnCollector {
       cardinality,
       min: this.rawMin,
       max: this.rawMax,
-      lengthOfShortestElement: this.minLen,
+      // EmptyColumnStatistics for a segment without rows: shortest 0, not ASCII.
+      lengthOfShortestElement: this.docs === 0 ? 0 : this.minLen,
       lengthOfLongestElement: this.maxLen,
-      isAscii: this.ops.type === 'STRING' ? this.ascii : false,
+      isAscii: this.ops.type === 'STRING' && this.docs > 0 ? this.ascii : false,
       maxRowLengthInBytes: this.maxRowLen,
       numNulls: this.nulls,
     };

@@ -105,7 +105,8 @@ export function buildSegmentMetadata(input: SegmentMetadataInput): PropertiesWri
       p.set(key('maxValue'), max);
       if (min === null && max === null) p.set(key('minMaxValueInvalid'), true);
     }
-    if (result.nullHandling && !result.hasNullVector) p.set(key('isNonNull'), true);
+    // Without rows Pinot creates no null value vector creator, so no isNonNull either.
+    if (input.totalDocs > 0 && result.nullHandling && !result.hasNullVector) p.set(key('isNonNull'), true);
   }
   return p;
 }

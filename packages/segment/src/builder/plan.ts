@@ -1,5 +1,6 @@
 import { bigDecimalByteSize, compareBigDecimal, serializeBigDecimal, type BigDecimal } from '../big-decimal.js';
 import { convertValue, formatStored } from '../convert.js';
+import { compileConverter } from '../convert-fast.js';
 import type { FieldSpec, PinotSchema, StoredValue } from '../schema.js';
 import {
   createSegmentNameGenerator,
@@ -163,7 +164,7 @@ export function planSegment(schema: PinotSchema, table: TableConfig, opts: PlanO
       inverted: cfg.inverted,
       varLengthDictionary: cfg.varLengthDictionary,
       nullHandling: cfg.nullValueVector,
-      convert: (raw) => convertValue(field, raw) as StoredScalar | StoredScalar[] | null,
+      convert: compileConverter(field) as (raw: unknown) => StoredScalar | StoredScalar[] | null,
       format: (v) => formatStored(field.dataType, v as StoredValue),
       ...(!dictionary || rawFromDictionary ? { rawForward: writeRaw } : {}),
       ...(rawFromDictionary ? { rawForwardWithDictionary: true } : {}),
@@ -236,6 +237,11 @@ function timeColumnInfo(field: FieldSpec): TimeColumnInfo {
       const end = BigInt(String(max));
       const unitMs = unitMillis(format.unit);
       return { start, end, unit: format.unit, startMillis: Number(start) * unitMs, endMillis: Number(end) * unitMs };
+    },
+    emptySegmentTime(now) {
+      if (format.kind === 'SIMPLE_DATE_FORMAT') return { start: BigInt(now), end: BigInt(now), unit: 'MILLISECONDS' };
+      const v = BigInt(Math.trunc(now / unitMillis(format.unit)));
+      return { start: v, end: v, unit: format.unit };
     },
     defaultTime(now) {
       if (defaultValid) return field.defaultNullValue as StoredScalar;

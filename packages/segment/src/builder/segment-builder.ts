@@ -48,6 +48,8 @@ export interface TimeColumnInfo {
   segmentTime(min: StoredScalar, max: StoredScalar): { start: bigint; end: bigint; unit: string; startMillis: number; endMillis: number };
   /** The value used for a null time (NullValueTransformerUtils.getDefaultTimeValue) given "now". */
   defaultTime(nowMillis: number): StoredScalar;
+  /** Start/end time of a segment without rows: now, in the column's unit (millis for SIMPLE_DATE_FORMAT). */
+  emptySegmentTime(nowMillis: number): { start: bigint; end: bigint; unit: string };
 }
 
 export interface SegmentLayoutPlan {
@@ -300,9 +302,10 @@ export async function finishSegment(
         }
         time = { start: t.start, end: t.end, unit: t.unit };
       } else if (rows === 0) {
-        const nowValue = plan.time.defaultTime(now);
-        const t = plan.time.segmentTime(nowValue, nowValue);
-        time = { start: t.start, end: t.end, unit: t.unit };
+        // BaseSegmentCreator: no records, so "now" for the start/end time and for the name.
+        time = plan.time.emptySegmentTime(now);
+        timeMin = BigInt(now);
+        timeMax = BigInt(now);
       }
     }
     const segmentName = plan.segmentName(timeMin, timeMax);

@@ -68,16 +68,22 @@ export async function* readCsv(source: string | Readable, opts: CsvReaderOptions
     for (let i = 0; i < columns.length; i++) if (!unused?.[i]) row[columns[i] as string] = convertCell(record[i], mvd, opts.nullStringValue);
     rows.push(row);
   };
+  let head: Buffer | undefined;
   for await (const chunk of input as AsyncIterable<Buffer>) {
     let data = chunk;
     if (bom) {
+      // The BOM may arrive split over tiny first chunks: hold bytes until three are there.
+      head = head ? Buffer.concat([head, data]) : data;
+      if (head.length < 3 && head.every((b, i) => b === [0xef, 0xbb, 0xbf][i])) continue;
       bom = false;
-      if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
+      data = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
+      head = undefined;
     }
     tokenizer.push(data, onRecord);
     for (const r of rows) yield r;
     rows.length = 0;
   }
+  if (head) tokenizer.push(head, onRecord);
   tokenizer.end(onRecord);
   for (const r of rows) yield r;
 }

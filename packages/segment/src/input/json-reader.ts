@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 
 export interface JsonReaderOptions {
@@ -30,8 +31,10 @@ export async function* readJson(source: string | Readable, opts: JsonReaderOptio
   let consumed = 0; // characters before buf[0]
   let index = 0;
   let pos = 0; // next character of buf to scan
+  const decoder = new StringDecoder('utf8');
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
-    buf += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    // One decoder for the whole stream: a character split across chunks stays one character.
+    buf += typeof chunk === 'string' ? chunk : decoder.write(chunk);
     let i = pos;
     for (; i < buf.length; i++) {
       const c = buf.charCodeAt(i);
