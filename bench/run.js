@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every bench/*.bench.js with its peer in the same run and rewrites BENCHMARKS.md.
 //   pnpm bench [NAME...]      (NAME filters by file name, e.g. copy-local)
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +15,15 @@ const files = (await readdir(path.join(ROOT, 'bench')))
 const workDir = path.join(ROOT, '.bench-tmp');
 await mkdir(workDir, { recursive: true });
 
-const sections = [];
+// Sections by script file; a filtered run keeps the other scripts' sections from the last full run.
+const sections = new Map();
+if (filters.length > 0) {
+  const old = await readFile(path.join(ROOT, 'BENCHMARKS.md'), 'utf8').catch(() => '');
+  for (const part of old.split(/\n(?=## )/).slice(1)) {
+    const m = /Script: `bench\/([^`]+)`/.exec(part);
+    if (m) sections.set(m[1], `${part.trimEnd()}\n`);
+  }
+}
 try {
   for (const file of files) {
     const mod = await import(pathToFileURL(path.join(ROOT, 'bench', file)).href);
@@ -23,7 +31,7 @@ try {
     log('start');
     const t0 = Date.now();
     const result = await mod.run({ workDir, log });
-    sections.push(`## ${mod.title}\n\nScript: \`bench/${file}\` (${((Date.now() - t0) / 1000).toFixed(0)} s)\n\n${result.markdown}\n`);
+    sections.set(file, `## ${mod.title}\n\nScript: \`bench/${file}\` (${((Date.now() - t0) / 1000).toFixed(0)} s, run ${new Date().toISOString().slice(0, 10)})\n\n${result.markdown}\n`);
     console.log(JSON.stringify({ bench: file, ...result.summary }));
   }
 } finally {
@@ -41,5 +49,6 @@ const header = [
   `- Node ${process.version}`,
   '',
 ].join('\n');
-await writeFile(path.join(ROOT, 'BENCHMARKS.md'), `${header}\n${sections.join('\n')}`);
-console.log(`wrote BENCHMARKS.md (${sections.length} sections)`);
+const ordered = [...sections.keys()].sort().map((k) => sections.get(k));
+await writeFile(path.join(ROOT, 'BENCHMARKS.md'), `${header}\n${ordered.join('\n')}`);
+console.log(`wrote BENCHMARKS.md (${ordered.length} sections)`);

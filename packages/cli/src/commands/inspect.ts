@@ -23,6 +23,8 @@ interface ColumnReport {
   dictionary: boolean;
   minValue: string | null;
   maxValue: string | null;
+  /** Index ids present on disk (dictionary, forward_index, inverted_index, nullvalue_vector). */
+  indexes: string[];
   /** Why the values could not be read, when they could not. */
   unreadable?: string;
 }
@@ -56,6 +58,9 @@ export async function inspect(ctx: CommandContext, segment: string, options: Ins
     try {
       const crc = await reader.verifyCrc();
       const columns: ColumnReport[] = reader.columns.map(describe).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const c of columns) {
+        for (const id of ['dictionary', 'forward_index', 'inverted_index', 'nullvalue_vector'] as const) if (await reader.hasIndex(c.name, id)) c.indexes.push(id);
+      }
       const values = new Map<string, Cell[]>();
       for (const c of columns) {
         if (rows === 0) break;
@@ -107,6 +112,7 @@ function describe(c: ColumnMetadata): ColumnReport {
     dictionary: c.hasDictionary,
     minValue: c.minValue ?? null,
     maxValue: c.maxValue ?? null,
+    indexes: [],
   };
 }
 
@@ -135,7 +141,7 @@ function humanReport(summary: Record<string, unknown>, columns: ColumnReport[], 
   if (summary.timeColumn) lines.push(`time        ${String(summary.timeColumn)} ${String(summary.startTime)}..${String(summary.endTime)} ${String(summary.timeUnit ?? '')}`.trimEnd());
   lines.push(`crc         ${crc.expected} (verified)`);
   lines.push('');
-  const header = ['column', 'type', 'kind', 'values', 'cardinality', 'encoding', 'min', 'max'];
+  const header = ['column', 'type', 'kind', 'values', 'cardinality', 'encoding', 'min', 'max', 'indexes'];
   const body = columns.map((c) => [
     c.name,
     c.dataType,
@@ -145,6 +151,7 @@ function humanReport(summary: Record<string, unknown>, columns: ColumnReport[], 
     `${c.dictionary ? 'dictionary' : 'raw'}${c.sorted ? ', sorted' : ''}`,
     c.minValue ?? '-',
     c.maxValue ?? '-',
+    c.indexes.map((i) => i.replace(/_index$|_vector$/, '')).join(',') || '-',
   ]);
   lines.push(...alignColumns([header, ...body]));
   for (const c of columns) if (c.unreadable) lines.push(`note: values of ${c.name} not shown: ${c.unreadable}`);
