@@ -82,9 +82,12 @@ export class AvroBuffer {
   private file: WriteStream | undefined;
   private openPart: string | undefined;
   private readonly sealed: string[] = [];
+  private readonly partRows = new Map<string, number>();
   private partSeq = 0;
   private openRows = 0;
   private sealedRows = 0;
+  /** A write error of the open part (disk full, staging dir removed): reported by the next call. */
+  private failure: Error | undefined;
 
   constructor(
     private readonly dir: string,
@@ -97,44 +100,71 @@ export class AvroBuffer {
 
   /** Appends records; resolves when the encoder can take more. */
   async append(records: readonly Record<string, unknown>[]): Promise<void> {
+    if (this.failure) throw this.failure;
     if (!this.encoder) {
       this.openPart = join(this.dir, `part-${String(this.partSeq++).padStart(6, '0')}.avro`);
       this.encoder = new streams.BlockEncoder(this.type, { codec: 'null', blockSize: 1 << 20 } as never);
       this.file = createWriteStream(this.openPart);
+      const onError = (e: Error): void => {
+        this.failure ??= new Error(`segment writer buffer ${this.openPart}: ${e.message}`, { cause: e });
+      };
+      this.encoder.on('error', onError);
+      this.file.on('error', onError);
       this.encoder.pipe(this.file);
     }
     let ok = true;
     for (const r of records) ok = this.encoder.write(r);
     this.openRows += records.length;
     if (!ok) await once(this.encoder, 'drain');
+    if (this.failure) throw this.failure;
   }
 
-  /** Closes the open part (its rows become part of the next build) and returns every sealed part. */
-  async seal(): Promise<string[]> {
-    if (this.encoder) {
-      const enc = this.encoder;
-      const file = this.file as WriteStream;
-      this.encoder = undefined;
-      this.file = undefined;
-      const done = new Promise<void>((resolve, reject) => {
-        enc.once('error', reject);
-        file.once('error', reject);
-        // The part is complete once the file stream behind the encoder has closed.
-        file.once('close', resolve);
-      });
-      enc.end();
-      await done;
-      this.sealed.push(this.openPart as string);
-      this.sealedRows += this.openRows;
-      this.openRows = 0;
-    }
-    return [...this.sealed];
+  /**
+   * Detaches the open part at once (rows collected from now on go to a new part) and resolves
+   * when it is closed on disk. The part joins the unclaimed parts that the next claim() takes.
+   */
+  seal(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (!this.encoder) return Promise.resolve();
+    const enc = this.encoder;
+    const file = this.file as WriteStream;
+    const part = this.openPart as string;
+    const rows = this.openRows;
+    this.encoder = undefined;
+    this.file = undefined;
+    this.openPart = undefined;
+    this.openRows = 0;
+    const done = new Promise<void>((resolve, reject) => {
+      enc.once('error', reject);
+      file.once('error', reject);
+      // The part is complete once the file stream behind the encoder has closed.
+      file.once('close', resolve);
+    });
+    enc.end();
+    return done.then(() => {
+      this.sealed.push(part);
+      this.partRows.set(part, rows);
+      this.sealedRows += rows;
+    });
   }
 
-  /** Drops the sealed parts (after a successful flush). */
-  async dropSealed(): Promise<void> {
+  /** Takes every sealed, unclaimed part for one build. */
+  claim(): { parts: string[]; rows: number } {
     const parts = this.sealed.splice(0);
-    this.sealedRows = 0;
+    const rows = parts.reduce((n, p) => n + (this.partRows.get(p) ?? 0), 0);
+    this.sealedRows -= rows;
+    return { parts, rows };
+  }
+
+  /** Gives parts back after a failed build: the next claim() takes them again, first. */
+  unclaim(parts: readonly string[]): void {
+    this.sealed.unshift(...parts);
+    for (const p of parts) this.sealedRows += this.partRows.get(p) ?? 0;
+  }
+
+  /** Deletes parts whose rows are safely in a segment at its destination. */
+  async drop(parts: readonly string[]): Promise<void> {
+    for (const p of parts) this.partRows.delete(p);
     await Promise.all(parts.map((p) => rm(p, { force: true })));
   }
 
@@ -144,7 +174,7 @@ export class AvroBuffer {
     this.encoder = undefined;
     this.file = undefined;
     enc?.destroy();
-    if (file) {
+    if (file && !file.closed) {
       const closed = once(file, 'close');
       file.destroy();
       await closed;

@@ -52,15 +52,22 @@ export class FileBasedSegmentWriter implements SegmentWriter {
   private ownsRegistry = false;
   private collected = 0;
   private closed = false;
+  /** Flushes run one after another: each builds from the parts sealed when it starts. */
+  private flushing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: FileBasedSegmentWriterOptions = {}) {}
 
   async init(tableConfig: unknown, schema: unknown, batchConfigOverride: Record<string, string> = {}): Promise<void> {
+    if (this.closed) throw new InvalidInputError('segment writer is closed', { operation: 'init' });
     if (this.staging) throw new InvalidInputError('segment writer is already initialised', { operation: 'init' });
     this.schema = parseSchema(schema, 'schema');
     this.table = parseTableConfig(tableConfig, this.schema, 'table config');
     this.batch = parseWriterBatchConfig(tableConfig, batchConfigOverride);
-    toUrl(this.batch.outputDirURI); // a malformed URI fails here, not at the first flush
+    try {
+      toUrl(this.batch.outputDirURI); // a malformed URI fails here, not at the first flush
+    } catch (e) {
+      throw new InvalidInputError(`batchConfigMaps[0].outputDirURI ${JSON.stringify(this.batch.outputDirURI)} is not a valid URI: ${(e as Error).message}`, { operation: 'init', cause: e });
+    }
     this.tableJson = tableConfig;
     this.schemaJson = schema;
     this.transform = await loadTransform(this.schema, this.table);
@@ -82,9 +89,9 @@ export class FileBasedSegmentWriter implements SegmentWriter {
     this.buffer = new AvroBuffer(this.staging, type);
   }
 
-  private ready(): { buffer: AvroBuffer; batch: WriterBatchConfig; schema: PinotSchema; table: TableConfig } {
-    if (this.closed) throw new InvalidInputError('segment writer is closed', { operation: 'collect' });
-    if (!this.buffer || !this.batch || !this.schema || !this.table) throw new InvalidInputError('segment writer is not initialised: call init() first', { operation: 'collect' });
+  private ready(operation: string): { buffer: AvroBuffer; batch: WriterBatchConfig; schema: PinotSchema; table: TableConfig } {
+    if (this.closed) throw new InvalidInputError('segment writer is closed', { operation });
+    if (!this.buffer || !this.batch || !this.schema || !this.table) throw new InvalidInputError('segment writer is not initialised: call init() first', { operation });
     return { buffer: this.buffer, batch: this.batch, schema: this.schema, table: this.table };
   }
 
@@ -94,7 +101,7 @@ export class FileBasedSegmentWriter implements SegmentWriter {
   }
 
   async collect(rows: GenericRow | Record<string, unknown> | ReadonlyArray<GenericRow | Record<string, unknown>>): Promise<void> {
-    const { buffer } = this.ready();
+    const { buffer } = this.ready('collect');
     const list = Array.isArray(rows) ? (rows as ReadonlyArray<GenericRow | Record<string, unknown>>) : [rows as GenericRow | Record<string, unknown>];
     // Convert the whole batch first: a bad row leaves the buffer exactly as it was.
     const records: Record<string, unknown>[] = [];
@@ -132,12 +139,23 @@ export class FileBasedSegmentWriter implements SegmentWriter {
   }
 
   async flush(options: FlushOptions = {}): Promise<URL> {
-    const { buffer, batch } = this.ready();
+    const { buffer } = this.ready('flush');
+    // Sealed now, in call order: rows collected after this call belong to the next segment.
+    const sealed = buffer.seal();
+    const run = Promise.all([sealed, this.flushing]).then(() => this.flushNow(options));
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async flushNow(options: FlushOptions): Promise<URL> {
+    const { buffer, batch } = this.ready('flush');
     const signal = options.signal;
-    signal?.throwIfAborted();
-    const parts = await buffer.seal();
-    const flushDir = await mkdtemp(join(this.staging as string, 'flush_dir_'));
+    const { parts } = buffer.claim();
+    let flushDir: string | undefined;
+    let done = false;
     try {
+      signal?.throwIfAborted();
+      flushDir = await mkdtemp(join(this.staging as string, 'flush_dir_'));
       const built = await buildSegmentFromFiles({
         schema: this.schemaJson,
         tableConfig: this.tableJson,
@@ -163,16 +181,19 @@ export class FileBasedSegmentWriter implements SegmentWriter {
       // Every adapter writes a file whole or not at all (temp + rename, a single PUT, a
       // resumable upload finalised at the end), so a failure leaves no partial segment visible.
       await fs.copyFromLocal(built.tarFile, target, signal ? { signal } : {});
-      await buffer.dropSealed();
+      done = true;
+      await buffer.drop(parts);
       return toUrl(target);
     } finally {
-      await rm(flushDir, { recursive: true, force: true });
+      if (!done) buffer.unclaim(parts);
+      if (flushDir) await rm(flushDir, { recursive: true, force: true });
     }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.flushing;
     await this.buffer?.close();
     if (this.staging) await rm(this.staging, { recursive: true, force: true });
     if (this.ownsRegistry) await this.registry?.close();

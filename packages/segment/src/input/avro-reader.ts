@@ -1,6 +1,7 @@
 import avsc, { type Type } from 'avsc';
 
-const { createFileDecoder, types } = avsc;
+const { streams, types } = avsc;
+import { createReadStream } from 'node:fs';
 import { inflateRaw } from 'node:zlib';
 import { uncompressSync } from 'snappy';
 
@@ -37,11 +38,16 @@ function snappyCodec(buf: Buffer, cb: (err: Error | null, out?: Buffer) => void)
  * records as plain objects, unions resolved to their value, longs as bigint.
  */
 export async function* readAvro(file: string, opts: AvroReaderOptions = {}): AsyncGenerator<Record<string, unknown>> {
-  const decoder = createFileDecoder(file, {
+  // A read stream of our own, so a missing or unreadable file rejects the iteration instead of
+  // being an unhandled stream error.
+  const source = createReadStream(file, opts.signal ? { signal: opts.signal } : {});
+  const decoder = new streams.BlockDecoder({
     // Passing codecs replaces avsc's defaults, so null and deflate are listed too.
     codecs: { null: (buf: Buffer, cb: (err: Error | null, out?: Buffer) => void) => cb(null, buf), deflate: inflateRaw, snappy: snappyCodec },
     parseHook: (schema: unknown) => avsc.Type.forSchema(schema as never, { registry: { long: BigIntLong as unknown as Type }, wrapUnions: false }),
   } as never);
+  source.on('error', (e) => decoder.destroy(new Error(`${file}: ${e.message}`, { cause: e })));
+  source.pipe(decoder);
   const onAbort = (): void => {
     decoder.destroy(opts.signal?.reason as Error);
   };
