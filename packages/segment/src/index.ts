@@ -22,3 +22,4 @@ export * from './segment-name.js';
 export * from './builder/index.js';
 export * from './input/index.js';
 export * from './convert-fast.js';
+export * from './transform/index.js';

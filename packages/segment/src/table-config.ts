@@ -10,6 +10,7 @@
  * metadata is not computed); ingestion transforms and filters (returned raw, not evaluated); the optimizeDictionary*
  * heuristics (flags returned; they need column statistics).
  */
+import { readComplexTypeConfig, type ComplexTypeConfig } from './transform/complex-type.js';
 import type { FieldSpec, FieldType, PinotSchema } from './schema.js';
 
 export type TableType = 'OFFLINE' | 'REALTIME';
@@ -98,6 +99,8 @@ export interface TableConfig {
   segmentIngestionFrequency?: string;
   transformConfigs?: TransformConfig[];
   filterConfig?: { filterFunction?: string };
+  /** ingestionConfig.complexTypeConfig (flattening / unnesting), validated against the schema. */
+  complexTypeConfig?: ComplexTypeConfig;
   continueOnError: boolean;
   rowTimeValueCheck: boolean;
   segmentTimeValueCheck: boolean;
@@ -591,6 +594,13 @@ export function parseTableConfig(json: unknown, schema: PinotSchema, source?: st
   if (segmentIngestionFrequency !== undefined) result.segmentIngestionFrequency = segmentIngestionFrequency;
   if (transformConfigs) result.transformConfigs = transformConfigs;
   if (filterConfig) result.filterConfig = filterConfig;
+  if (present(ingestion?.complexTypeConfig)) {
+    try {
+      result.complexTypeConfig = readComplexTypeConfig(ingestion?.complexTypeConfig, 'ingestionConfig.complexTypeConfig', schema);
+    } catch (e) {
+      fail((e as Error).message, 'ingestionConfig.complexTypeConfig');
+    }
+  }
   return result;
 }
 

@@ -6,6 +6,7 @@ import {
   buildSegmentFromFiles,
   compileConverter,
   ConversionError,
+  createTransformPipeline,
   parseSchema,
   parseTableConfig,
   type PinotSchema,
@@ -70,7 +71,7 @@ export class FileBasedSegmentWriter implements SegmentWriter {
     }
     this.tableJson = tableConfig;
     this.schemaJson = schema;
-    this.transform = await loadTransform(this.schema, this.table);
+    this.transform = loadTransform(this.schema, this.table);
     const { type, columns, fields } = bufferSchema(this.schema);
     this.columns = columns;
     this.fieldOrder = fields;
@@ -204,15 +205,13 @@ export class FileBasedSegmentWriter implements SegmentWriter {
   }
 }
 
-/** The table's transform pipeline, when @deepstore/segment provides one and the table has transforms. */
-async function loadTransform(schema: PinotSchema, table: TableConfig): Promise<RowTransform | undefined> {
-  const seg = (await import('@deepstore/segment')) as unknown as { createTransformPipeline?: (s: PinotSchema, t: TableConfig) => { transform: RowTransform } };
-  if (seg.createTransformPipeline) {
-    const p = seg.createTransformPipeline(schema, table);
-    return (row) => p.transform(row);
+/** The table's ingestion transforms (complex-type, expressions, filter), or undefined when it has none. */
+function loadTransform(schema: PinotSchema, table: TableConfig): RowTransform | undefined {
+  let pipeline: ReturnType<typeof createTransformPipeline>;
+  try {
+    pipeline = createTransformPipeline(schema, table);
+  } catch (e) {
+    throw new InvalidInputError(`table config: ${(e as Error).message}`, { operation: 'init', cause: e });
   }
-  if ((table.transformConfigs?.length ?? 0) > 0 || table.filterConfig?.filterFunction) {
-    throw new InvalidInputError('the table config has transformConfigs or filterConfig, which this version cannot evaluate', { operation: 'init' });
-  }
-  return undefined;
+  return pipeline.isNoOp ? undefined : (row) => pipeline.transform(row);
 }

@@ -132,20 +132,20 @@ const badConfigs: Record<string, BadCase> = {
     message: 'table config: tableIndexConfig.invertedIndexColumns[0]: column "nope" is not in schema "orders"',
     name: 'TableConfigError',
   },
-  'transformConfigs (not evaluated)': {
+  'a transform with an unknown function': {
     table: withIngestion({
       batchIngestionConfig: { batchConfigMaps: [{ outputDirURI: OUT }] },
-      transformConfigs: [{ columnName: 'country', transformFunction: 'upper(country)' }],
+      transformConfigs: [{ columnName: 'country', transformFunction: 'toTitleCase(raw)' }],
     }),
-    message: 'init: the table config has transformConfigs or filterConfig, which this version cannot evaluate',
+    message: "Invalid transform function 'toTitleCase(raw)' for column 'country'",
     name: 'InvalidInputError',
   },
-  'a filterConfig (not evaluated)': {
+  'a Groovy filter (needs a JVM)': {
     table: withIngestion({
       batchIngestionConfig: { batchConfigMaps: [{ outputDirURI: OUT }] },
       filterConfig: { filterFunction: "Groovy({country == 'FR'}, country)" },
     }),
-    message: 'init: the table config has transformConfigs or filterConfig, which this version cannot evaluate',
+    message: 'Groovy',
     name: 'InvalidInputError',
   },
 };

@@ -50,7 +50,8 @@ async function run(data: BuildWorkerData): Promise<void> {
       }
     : undefined;
   for (const input of data.inputs) {
-    const rows = await readRows(input, { columns: wanted, ...(onBytes ? { onBytes } : {}) });
+    // Transforms may read any input field, so then every field is decoded.
+    const rows = await readRows(input, { ...(plan.transform ? {} : { columns: wanted }), ...(onBytes ? { onBytes } : {}) });
     try {
       await builder.addAll(rows);
     } catch (e) {

@@ -14,6 +14,7 @@ import type { TableConfig } from '../table-config.js';
 import { createRawForwardIndexWriter } from '../writer/raw-forward.js';
 import type { ChunkCompressionName } from '../codecs.js';
 import { SegmentUnsupportedError } from '../errors.js';
+import { createTransformPipeline } from '../transform/pipeline.js';
 import type { BuilderColumn, SegmentLayoutPlan, TimeColumnInfo } from './segment-builder.js';
 import { parseTimeFormat, unitMillis } from './time-format.js';
 import { BYTES_OPS, DOUBLE_OPS, FLOAT_OPS, INT_OPS, LONG_OPS, STRING_OPS, type StoredScalar, type TypeOps } from './type-ops.js';
@@ -98,14 +99,12 @@ function segmentWriterNameGenerator(table: TableConfig, timeFormat: string | und
  * and the segment name generator, as SegmentGeneratorConfig sets them up for a batch job.
  */
 export function planSegment(schema: PinotSchema, table: TableConfig, opts: PlanOptions = {}): SegmentLayoutPlan {
-  if (!opts.transformsApplied && table.transformConfigs && table.transformConfigs.length > 0) {
-    throw new SegmentUnsupportedError(
-      `table config ingestionConfig.transformConfigs (${table.transformConfigs.map((t) => t.columnName).join(', ')}): ` +
-        'transform functions are not evaluated by deepstore; transform the rows before building',
-    );
-  }
-  if (!opts.transformsApplied && table.filterConfig?.filterFunction) {
-    throw new SegmentUnsupportedError('table config ingestionConfig.filterConfig: filter functions are not evaluated by deepstore; filter the rows before building');
+  // The table's ingestion transforms (complex-type flattening/unnest, expression transforms,
+  // filter) run on each input row before conversion, unless the rows come already transformed.
+  let transform: SegmentLayoutPlan['transform'];
+  if (!opts.transformsApplied) {
+    const pipeline = createTransformPipeline(schema, table);
+    if (!pipeline.isNoOp) transform = (row) => pipeline.transform(row);
   }
   const columns: BuilderColumn[] = schema.fields.map((field) => {
     const cfg = table.columns.get(field.name);
@@ -197,6 +196,7 @@ export function planSegment(schema: PinotSchema, table: TableConfig, opts: PlanO
     metrics: schema.metricNames,
     dateTimes: schema.dateTimeNames,
     ...(time ? { time } : {}),
+    ...(transform ? { transform } : {}),
     checkTimeRange: table.segmentTimeValueCheck,
     segmentName: (min, max) =>
       generator.generate({

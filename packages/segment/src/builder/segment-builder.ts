@@ -61,6 +61,8 @@ export interface SegmentLayoutPlan {
   time?: TimeColumnInfo;
   /** Generates the segment name from the time column's min/max (or nulls). */
   segmentName(min: StoredScalar | undefined, max: StoredScalar | undefined): string;
+  /** The table's ingestion transforms: one input row to zero (filtered), one or more (unnested) rows. */
+  transform?: (row: Readonly<Record<string, unknown>>) => Array<Record<string, unknown>>;
   /** Pinot's segment time check (TimeUtils.isValidTimeInterval): 1971..2071. Default true. */
   checkTimeRange?: boolean;
 }
@@ -122,6 +124,8 @@ export class SegmentBuilder {
   private readonly pending: Array<StoredScalar | StoredScalar[]>;
   private readonly pendingNull: boolean[];
   private rows = 0;
+  /** Input rows seen (before filtering / unnesting), for error messages. */
+  private inputRows = 0;
   private state: 'open' | 'built' | 'closed' = 'open';
   private readonly now: number;
 
@@ -180,6 +184,42 @@ export class SegmentBuilder {
    */
   add(row: Readonly<Record<string, unknown>>): void {
     if (this.state !== 'open') throw new Error(`segment builder is ${this.state}`);
+    const inputRow = ++this.inputRows;
+    if (this.plan.transform) {
+      let out: Array<Record<string, unknown>>;
+      try {
+        out = this.plan.transform(row);
+      } catch (e) {
+        const column = (e as { column?: string }).column ?? '(transform)';
+        throw new RowError(`row ${inputRow}: ${(e as Error).message}`, inputRow, column, { cause: e });
+      }
+      if (out.length === 1) {
+        this.addConverted(out[0] as Record<string, unknown>, inputRow);
+      } else if (out.length > 1) {
+        // Unnested rows: all of them convert before any is recorded.
+        const converted = out.map((r) => {
+          this.convertRow(r, inputRow);
+          return { values: [...this.pending], nulls: [...this.pendingNull] };
+        });
+        for (const c of converted) this.commit(c.values, c.nulls);
+      }
+      return;
+    }
+    this.addConverted(row, inputRow);
+  }
+
+  private addConverted(row: Readonly<Record<string, unknown>>, inputRow: number): void {
+    this.convertRow(row, inputRow);
+    this.commit(this.pending, this.pendingNull);
+  }
+
+  private commit(values: ReadonlyArray<StoredScalar | StoredScalar[]>, nulls: readonly boolean[]): void {
+    for (let i = 0; i < values.length; i++) (this.collectors[i] as ColumnCollector).add(values[i] as StoredScalar, nulls[i] as boolean);
+    this.rows++;
+  }
+
+  /** Converts every column of a row into this.pending / this.pendingNull, or throws naming the column. */
+  private convertRow(row: Readonly<Record<string, unknown>>, inputRow: number): void {
     const cols = this.plan.columns;
     for (let i = 0; i < cols.length; i++) {
       const c = cols[i] as BuilderColumn;
@@ -188,7 +228,7 @@ export class SegmentBuilder {
       try {
         v = c.convert(row[name]);
       } catch (e) {
-        throw new RowError(`row ${this.rows + 1}, column ${name}: ${(e as Error).message}`, this.rows + 1, name, { cause: e });
+        throw new RowError(`row ${inputRow}, column ${name}: ${(e as Error).message}`, inputRow, name, { cause: e });
       }
       if (v === null) {
         const dflt = this.plan.time?.name === name ? this.plan.time.defaultTime(this.now) : c.field.defaultNullValue;
@@ -199,8 +239,6 @@ export class SegmentBuilder {
         this.pendingNull[i] = false;
       }
     }
-    for (let i = 0; i < cols.length; i++) (this.collectors[i] as ColumnCollector).add(this.pending[i] as StoredScalar, this.pendingNull[i] as boolean);
-    this.rows++;
   }
 
   /** Adds rows from any (async) iterable, checking the signal every 4096 rows. */
@@ -296,7 +334,7 @@ export async function finishSegment(
         if ((plan.checkTimeRange ?? true) && !(t.startMillis >= MIN_VALID_TIME_MILLIS && t.endMillis <= MAX_VALID_TIME_MILLIS)) {
           throw new Error(
             `time column ${plan.time.name}: segment time range ${t.start}..${t.end} ${t.unit} ` +
-              `(${new Date(t.startMillis).toISOString()} .. ${new Date(t.endMillis).toISOString()}) is outside Pinot's valid range 1971-01-01 .. 2071-01-01; ` +
+              `(${isoOrRaw(t.startMillis)} .. ${isoOrRaw(t.endMillis)}) is outside Pinot's valid range 1971-01-01 .. 2071-01-01; ` +
               'check the column format or pass checkTimeRange: false',
           );
         }
@@ -373,6 +411,12 @@ export async function finishSegment(
       creationTime: now,
       columns: results.map((r) => ({ column: r.column, cardinality: r.stats.cardinality, hasDictionary: r.hasDictionary, isSorted: r.stats.isSorted })),
     };
+}
+
+/** An instant for an error message; beyond Date's range, the raw millis. */
+function isoOrRaw(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? `${ms} ms` : d.toISOString();
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -275,6 +275,8 @@ function parseTokens(p: string, start: number, inFilter: boolean): { tokens: Pat
         if (p[i] === '[') continue;
       } else {
         i++;
+        // `$.[0]` / `$.['a']`: a dot before a bracket is allowed
+        if (p[i] === '[') continue;
       }
       if (p[i] === '*') {
         tokens.push({ kind: 'wildcard' });

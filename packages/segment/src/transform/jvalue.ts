@@ -1020,19 +1020,19 @@ export function convertArgument(p: ParamType, v: JValue, parseJson: (s: string) 
 
 // --- typed accessors for function bodies (arguments are already converted)
 
-export function argInt(v: JValue): number {
+export function argInt(v: JValue | undefined): number {
   return (v as JInt).v;
 }
-export function argFloat(v: JValue): number {
+export function argFloat(v: JValue | undefined): number {
   return (v as JFloat).v;
 }
-export function argStr(v: JValue): string {
+export function argStr(v: JValue | undefined): string {
   return v as string;
 }
-export function argLong(v: JValue): bigint {
+export function argLong(v: JValue | undefined): bigint {
   return v as bigint;
 }
-export function argDouble(v: JValue): number {
+export function argDouble(v: JValue | undefined): number {
   return v as number;
 }
 
