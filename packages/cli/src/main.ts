@@ -8,6 +8,7 @@ import { oneLine } from './format.js';
 import { cat } from './commands/cat.js';
 import { inspect as inspectSegment, type InspectOptions } from './commands/inspect.js';
 import { build as buildSegmentCommand, type BuildCommandOptions } from './commands/build.js';
+import { ingest, type IngestOptions } from './commands/ingest.js';
 import { ls, stat } from './commands/list.js';
 import { mkdir, rm } from './commands/remove.js';
 import { cp, mv } from './commands/transfer.js';
@@ -206,6 +207,15 @@ function buildProgram(io: Io, select: (run: Run, globals: GlobalOptions) => void
     .option('--creation-time <millis>', 'creation time recorded in creation.meta (default: now); fixes the output bytes')
     .option('--overwrite', 'replace an existing segment of the same name')
     .action((opts: BuildCommandOptions, cmd: Command) => select((ctx) => buildSegmentCommand(ctx, opts), globalsOf(cmd)));
+
+  command('ingest', 'run a Pinot batch ingestion job spec (segment creation and tar / URI / metadata push)')
+    .argument('<jobSpec>', 'the job spec YAML (Pinot SegmentGenerationJobSpec)')
+    .option('--shard <i/N>', 'run input files i, i+N, ... of the sorted listing, with the whole job\'s sequence ids')
+    .option('--continue-on-error', 'build the other files when one fails; report every failure (exit 1)')
+    .option('--values <name=value...>', 'values for ${name} placeholders in the job spec')
+    .option('--parallelism <n>', 'segments built at once (default: segmentCreationJobParallelism, else the cores)')
+    .option('--json', 'print the job report as JSON')
+    .action((jobSpec: string, opts: IngestOptions, cmd: Command) => select((ctx) => ingest(ctx, jobSpec, opts), globalsOf(cmd)));
 
   command('cat', 'write a file to stdout')
     .argument('<uri>', 'file')
