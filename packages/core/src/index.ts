@@ -70,3 +70,4 @@ export { md5Verifier, resumingRead, type ContentVerifier, type ResumingReadOptio
 export { withRetry, type RetryOptions } from './retry.js';
 export { rangedDownload, type RangedDownloadOptions } from './ranged-download.js';
 export { readBool, readInt } from './settings.js';
+export * from './archive-entries.js';

@@ -1,3 +1,4 @@
+import { unsafeEntryReason } from '@deepstore/core';
 import { constants as fsc, createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readdir, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -31,19 +32,8 @@ export interface ExtractOptions extends ExtractLimits {
 /** Prefix of the hidden work directory made inside `destDir` while extracting. */
 export const WORK_DIR_PREFIX = '.deepstore-untar-';
 
-/**
- * Why a tar entry is unsafe to extract, or undefined: only files and directories, relative paths,
- * no `..` component, no NUL (the rules of @deepstore/segment's segment-source).
- */
-export function unsafeEntryReason(entryPath: string, type: string): string | undefined {
-  if (type !== 'File' && type !== 'OldFile' && type !== 'ContiguousFile' && type !== 'Directory') {
-    return `entry type ${type} is not allowed (only files and directories)`;
-  }
-  if (entryPath.includes('\0')) return 'path contains NUL';
-  if (path.posix.isAbsolute(entryPath) || path.win32.isAbsolute(entryPath) || /^[a-zA-Z]:/.test(entryPath)) return 'absolute path';
-  if (entryPath.split(/[\\/]+/).includes('..')) return "path contains '..'";
-  return undefined;
-}
+// The entry rules are core's, shared with @deepstore/segment's extraction.
+export { unsafeEntryReason };
 
 /**
  * Extracts a compressed tarball (gzip, as Pinot writes them, or zstd) read from `source` into

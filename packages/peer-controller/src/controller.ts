@@ -229,7 +229,12 @@ export async function uploadSegment(state: ControllerState, req: UploadRequest):
         case 'URI': {
           if (!sourceDownloadUri) throw new ControllerError(Status.BAD_REQUEST, "Source download URI is required in header field 'DOWNLOAD_URI' for URI upload mode");
           if (schemeOf(sourceDownloadUri) === 'file') throw new ControllerError(Status.BAD_REQUEST, `Unsupported URI: ${sourceDownloadUri}`);
-          await state.fetcher.fetchToLocal(sourceDownloadUri, segmentFile);
+          try {
+            await state.fetcher.fetchToLocal(sourceDownloadUri, segmentFile);
+          } catch (err) {
+            // The controller's wording (PinotSegmentUploadDownloadRestletResource, URI upload).
+            throw new Error(`Failed to download segment from ${redactUri(sourceDownloadUri)}: ${(err as Error).message}`, { cause: err });
+          }
           segmentSize = (await stat(segmentFile)).size;
           break;
         }

@@ -16,11 +16,12 @@ import {
   type UploadRecord,
 } from './controller.js';
 import { ControllerError, Status, errorBody } from './errors.js';
-import { RegistrySegmentFetcher, type SegmentFetcher } from './fetch.js';
+import { SegmentFetcherFactory } from '@deepstore/fetcher';
+import type { SegmentFetcher } from './fetch.js';
 import { MultipartError, parseMultipart, type FormPart } from './multipart.js';
 
 export { ControllerError, errorBody } from './errors.js';
-export { RegistrySegmentFetcher, type SegmentFetcher } from './fetch.js';
+export type { SegmentFetcher } from './fetch.js';
 export { parseMultipart, boundaryOf, MultipartError, type FormPart } from './multipart.js';
 export type { StoredSegment, TableSpec, TableType, UploadRecord, UploadType } from './controller.js';
 
@@ -125,8 +126,10 @@ export async function startControllerPeer(options: ControllerPeerOptions): Promi
   }
   const ownsRegistry = options.registry === undefined;
   const registry = options.registry ?? new FileSystemRegistry({ importers: [(s) => import(s)] });
-  const builtInFetcher = options.fetcher ? undefined : new RegistrySegmentFetcher(registry);
-  const fetcher: SegmentFetcher = options.fetcher ?? (builtInFetcher as RegistrySegmentFetcher);
+  // The controller pulls DOWNLOAD_URIs with Pinot's segment fetchers: ours, over the same registry.
+  const builtInFetcher = options.fetcher ? undefined : new SegmentFetcherFactory({ registry });
+  if (builtInFetcher) await builtInFetcher.init({});
+  const fetcher: SegmentFetcher = options.fetcher ?? (builtInFetcher as SegmentFetcherFactory);
 
   const tables = new Map<string, TableSpec>();
   for (const t of options.tables) tables.set(tableKey(t), t);

@@ -1,3 +1,4 @@
+import { unsafeEntryReason } from '@deepstore/core';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,19 +37,8 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** Checks a tar entry's path: relative, no `..`, no NUL. Returns the reason when unsafe. */
-export function unsafeEntryReason(entryPath: string, type: string): string | undefined {
-  if (type !== 'File' && type !== 'OldFile' && type !== 'ContiguousFile' && type !== 'Directory') {
-    return `entry type ${type} is not allowed (only files and directories)`;
-  }
-  if (entryPath.includes('\0')) return 'path contains NUL';
-  if (path.posix.isAbsolute(entryPath) || path.win32.isAbsolute(entryPath) || /^[a-zA-Z]:/.test(entryPath)) {
-    return 'absolute path';
-  }
-  const parts = entryPath.split(/[\\/]+/);
-  if (parts.includes('..')) return "path contains '..'";
-  return undefined;
-}
+// The entry rules are core's, shared with @deepstore/fetcher's streamed untar.
+export { unsafeEntryReason };
 
 /**
  * Extracts a segment tarball into `target` safely: the whole archive is listed first and
