@@ -88,7 +88,9 @@ export async function buildSegmentFromFiles(opts: BuildFromFilesOptions): Promis
   // From TypeScript sources (tests) there is no compiled worker to start: build in this thread.
   const canFork = workerUrl.pathname.endsWith('.js') && existsSync(fileURLToPath(workerUrl));
   const parallelism = Math.max(1, Math.min(opts.parallelism ?? Math.min(2, availableParallelism()), plan.columns.length));
-  if (parallelism === 1 || !canFork || typeof opts.schema !== 'object' || isParsedSchema(opts.schema) || isParsedTable(opts.tableConfig)) {
+  // Even one worker runs off the main thread, so that several builds at once (an ingestion job's
+  // files) use several cores.
+  if (!canFork || typeof opts.schema !== 'object' || isParsedSchema(opts.schema) || isParsedTable(opts.tableConfig)) {
     const builder = await SegmentBuilder.create(plan, { ...opts, creationTime: now });
     try {
       let bytes = 0;
