@@ -7,8 +7,8 @@ import type { CommandContext, Io, OutputStream } from './context.js';
 import { oneLine } from './format.js';
 import { cat } from './commands/cat.js';
 import { inspect as inspectSegment, type InspectOptions } from './commands/inspect.js';
-import { build as buildSegmentCommand, type BuildCommandOptions } from './commands/build.js';
-import { ingest, type IngestOptions } from './commands/ingest.js';
+import type { BuildCommandOptions } from './commands/build.js';
+import type { IngestOptions } from './commands/ingest.js';
 import { ls, stat } from './commands/list.js';
 import { mkdir, rm } from './commands/remove.js';
 import { cp, mv } from './commands/transfer.js';
@@ -206,7 +206,10 @@ function buildProgram(io: Io, select: (run: Run, globals: GlobalOptions) => void
     .option('--sequence-id <n>', 'sequence id in the generated name (default 0; -1 for none)')
     .option('--creation-time <millis>', 'creation time recorded in creation.meta (default: now); fixes the output bytes')
     .option('--overwrite', 'replace an existing segment of the same name')
-    .action((opts: BuildCommandOptions, cmd: Command) => select((ctx) => buildSegmentCommand(ctx, opts), globalsOf(cmd)));
+    .action((opts: BuildCommandOptions, cmd: Command) =>
+      // Loaded when used: the other commands need neither the builder nor its dependencies.
+      select(async (ctx) => (await import('./commands/build.js')).build(ctx, opts), globalsOf(cmd)),
+    );
 
   command('ingest', 'run a Pinot batch ingestion job spec (segment creation and tar / URI / metadata push)')
     .argument('<jobSpec>', 'the job spec YAML (Pinot SegmentGenerationJobSpec)')
@@ -215,7 +218,7 @@ function buildProgram(io: Io, select: (run: Run, globals: GlobalOptions) => void
     .option('--values <name=value...>', 'values for ${name} placeholders in the job spec')
     .option('--parallelism <n>', 'segments built at once (default: segmentCreationJobParallelism, else the cores)')
     .option('--json', 'print the job report as JSON')
-    .action((jobSpec: string, opts: IngestOptions, cmd: Command) => select((ctx) => ingest(ctx, jobSpec, opts), globalsOf(cmd)));
+    .action((jobSpec: string, opts: IngestOptions, cmd: Command) => select(async (ctx) => (await import('./commands/ingest.js')).ingest(ctx, jobSpec, opts), globalsOf(cmd)));
 
   command('cat', 'write a file to stdout')
     .argument('<uri>', 'file')
