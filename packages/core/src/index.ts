@@ -58,6 +58,8 @@ export {
   BUILTIN_SCHEMES,
   FileSystemRegistry,
   defaultRegistry,
+  importFrom,
+  isMissing,
   resolveFileSystem,
   type FsFactory,
   type ModuleImporter,

@@ -217,7 +217,8 @@ function instantiate(mod: unknown, specifier: string, scheme: string): PinotFS {
  * from `dir` upwards, then the package's `exports` (or `main`). NODE_PATH is ignored, as ESM
  * ignores it (CommonJS resolution would honour it and find packages the user never installed).
  */
-async function importFrom(dir: string, specifier: string): Promise<unknown> {
+/** Imports a package as if from a file in `dir` (ESM resolution, NODE_PATH ignored). Shared with plugin loaders. */
+export async function importFrom(dir: string, specifier: string): Promise<unknown> {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     const pkgDir = path.join(d, 'node_modules', ...specifier.split('/'));
     const manifest = await readFile(path.join(pkgDir, 'package.json'), 'utf8').catch(() => undefined);
@@ -243,7 +244,8 @@ function entryOf(manifest: PackageManifest): string {
   return typeof target === 'string' ? target : (manifest.main ?? 'index.js');
 }
 
-function isMissing(err: unknown, specifier: string): boolean {
+/** Whether an import failed because `specifier` itself is absent (not one of its own dependencies). */
+export function isMissing(err: unknown, specifier: string): boolean {
   const e = err as { code?: unknown; message?: unknown };
   const code = e?.code;
   if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND' && code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') return false;

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InvalidInputError, type ModuleImporter } from '@deepstore/core';
+// Module resolution is the registry's, so fetcher plugins are found where filesystem plugins are.
+import { importFrom, InvalidInputError, isMissing, type ModuleImporter } from '@deepstore/core';
 import type { SegmentFetcher, SegmentFetcherClass } from './types.js';
 
 const OP = 'init segment fetcher';
@@ -59,36 +59,3 @@ function messageOf(err: unknown): string {
 }
 
 /** Imports a package as an ESM import from a file in `dir` would (node_modules upwards, then `exports` or `main`). */
-async function importFrom(dir: string, specifier: string): Promise<unknown> {
-  const parts = specifier.split('/');
-  const name = specifier.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1);
-  const subpath = parts.slice(name.length).join('/');
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    const pkgDir = path.join(d, 'node_modules', ...name);
-    const manifest = await readFile(path.join(pkgDir, 'package.json'), 'utf8').catch(() => undefined);
-    if (manifest !== undefined) {
-      const entry = subpath ? subpath : entryOf(JSON.parse(manifest) as { exports?: unknown; main?: string });
-      return import(pathToFileURL(path.join(pkgDir, entry)).href);
-    }
-    if (path.dirname(d) === d) break;
-  }
-  throw Object.assign(new Error(`Cannot find package '${specifier}' from ${dir}`), { code: 'ERR_MODULE_NOT_FOUND' });
-}
-
-function entryOf(manifest: { exports?: unknown; main?: string }): string {
-  let target: unknown = manifest.exports;
-  if (target && typeof target === 'object' && '.' in (target as Record<string, unknown>)) target = (target as Record<string, unknown>)['.'];
-  while (target && typeof target === 'object') {
-    const t = target as Record<string, unknown>;
-    target = t.import ?? t.node ?? t.default;
-  }
-  return typeof target === 'string' ? target : (manifest.main ?? 'index.js');
-}
-
-function isMissing(err: unknown, specifier: string): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  if (e?.code !== 'ERR_MODULE_NOT_FOUND' && e?.code !== 'MODULE_NOT_FOUND' && e?.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') return false;
-  // Only the module itself being absent counts; a module whose own dependency is missing is a real error.
-  const msg = typeof e.message === 'string' ? e.message : '';
-  return msg.includes(`'${specifier}'`) || msg.includes(`"${specifier}"`);
-}

@@ -3,23 +3,10 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import avsc, { type Type } from 'avsc';
-import { bigDecimalToString, isBigDecimal, type FieldSpec, type PinotSchema } from '@deepstore/segment';
+import { avroBigIntLong, bigDecimalToString, isBigDecimal, type FieldSpec, type PinotSchema } from '@deepstore/segment';
 
-const { streams, types } = avsc;
+const { streams } = avsc;
 
-/** Avro longs as bigint (Pinot LONG and TIMESTAMP values beyond 2^53 stay exact). */
-const BigIntLong = types.LongType.__with({
-  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
-  toBuffer: (n: bigint) => {
-    const buf = Buffer.alloc(8);
-    buf.writeBigInt64LE(n);
-    return buf;
-  },
-  fromJSON: (v: number | string) => BigInt(v),
-  toJSON: (n: bigint) => Number(n),
-  isValid: (n: unknown) => typeof n === 'bigint',
-  compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
-});
 
 function avroType(f: FieldSpec): unknown {
   let t: unknown;
@@ -59,7 +46,7 @@ export function bufferSchema(schema: PinotSchema): { type: Type; columns: Record
     columns[`c${i}`] = f.name;
     return { name: `c${i}`, type: avroType(f), doc: f.name };
   });
-  const type = avsc.Type.forSchema({ type: 'record', name: 'record', fields: avroFields } as never, { registry: { long: BigIntLong as unknown as Type } });
+  const type = avsc.Type.forSchema({ type: 'record', name: 'record', fields: avroFields } as never, { registry: { long: avroBigIntLong as unknown as Type } });
   return { type, columns, fields };
 }
 

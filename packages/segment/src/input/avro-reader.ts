@@ -9,8 +9,8 @@ export interface AvroReaderOptions {
   signal?: AbortSignal;
 }
 
-/** Avro longs as bigint: JS numbers would lose precision above 2^53. */
-const BigIntLong = types.LongType.__with({
+/** Avro longs as bigint: JS numbers would lose precision above 2^53. Shared with the segment writer's buffer. */
+export const BigIntLong = types.LongType.__with({
   fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
   toBuffer: (n: bigint) => {
     const buf = Buffer.alloc(8);
