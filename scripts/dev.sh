@@ -11,7 +11,7 @@ NODE_VERSION=22.23.3
 PNPM_VERSION=10.34.9
 PREFIX=${DEEPSTORE_TOOL_PREFIX:-/usr/local}
 # Debian packages the tests start or call as independent peers.
-APT_PACKAGES=(util-linux bsdutils awscli time diffutils nginx libnginx-mod-http-dav-ext openssl curl)
+APT_PACKAGES=(util-linux bsdutils awscli time diffutils nginx libnginx-mod-http-dav-ext openssl curl tar gzip zstd lz4)
 
 cd "$(dirname "$0")/.."
 export PATH="$PREFIX/bin:$PATH"
