@@ -37,8 +37,11 @@ export function redactUri(uri: UriLike): string {
   try {
     url = uri instanceof URL ? new URL(uri.href) : new URL(uri);
   } catch {
-    // Not parseable: strip anything that looks like user info and any query.
-    return String(uri).replace(/\/\/[^/@?#]*@/, '//***@').replace(/\?.*$/, '?***');
+    // Not parseable: strip everything up to the last '@' of the authority-ish part (a secret key
+    // may hold '/' or '@'), and any query or fragment. Over-redacting a malformed URI is fine.
+    return String(uri)
+      .replace(/^([^?#]*?\/\/)[^?#]*@/, '$1***@')
+      .replace(/[?#].*$/, (m) => `${m[0]}***`);
   }
   if (url.username || url.password) {
     url.username = '***';
@@ -47,6 +50,8 @@ export function redactUri(uri: UriLike): string {
   for (const name of [...url.searchParams.keys()]) {
     if (SECRET_PARAM.test(name)) url.searchParams.set(name, 'REDACTED');
   }
+  // Fragments carry OAuth-style tokens (#access_token=...); they never matter to a store.
+  if (url.hash) url.hash = '';
   return url.href;
 }
 

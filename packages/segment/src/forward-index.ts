@@ -25,6 +25,12 @@ export function readSortedSV(buf: Buffer, cardinality: number, numDocs: number):
   if (buf.length < cardinality * 8) {
     throw new SegmentFormatError(`sorted forward index: ${buf.length} bytes, expected ${cardinality * 8}`);
   }
+  // The ranges must end at the last doc: checked before allocating numDocs (a metadata value).
+  let maxLast = -1;
+  for (let id = 0; id < cardinality; id++) maxLast = Math.max(maxLast, buf.readInt32BE(id * 8 + 4));
+  if (maxLast + 1 !== numDocs) {
+    throw new SegmentFormatError(`sorted forward index: its ranges end at doc ${maxLast}, metadata says ${numDocs} docs`);
+  }
   const out = new Int32Array(numDocs).fill(-1);
   for (let id = 0; id < cardinality; id++) {
     const first = buf.readInt32BE(id * 8);
@@ -189,6 +195,10 @@ export function readFixedByteChunkSV(buf: Buffer, numDocs: number, storedType: F
   }
   if (h.numChunks !== Math.ceil(numDocs / h.docsPerChunk)) {
     throw new SegmentFormatError(`fixed-byte forward index: ${h.numChunks} chunks cannot hold ${numDocs} docs`);
+  }
+  // No codec here expands more than ~255:1: a larger claim is corrupt metadata, refused before allocating.
+  if (numDocs * size > buf.length * 256 + 65536) {
+    throw new SegmentFormatError(`fixed-byte forward index: ${buf.length} bytes cannot hold ${numDocs} ${storedType} values`);
   }
   const out =
     storedType === 'INT'

@@ -51,7 +51,8 @@ function int(props: Properties, key: string, fallback?: number): number {
     throw new SegmentFormatError(`metadata.properties: missing ${key}`);
   }
   const n = Number(v.trim());
-  if (!Number.isInteger(n)) throw new SegmentFormatError(`metadata.properties: ${key} is not an integer: '${v}'`);
+  // Every integer read here is a count or a size.
+  if (!Number.isSafeInteger(n) || n < 0) throw new SegmentFormatError(`metadata.properties: ${key} is not a count: '${v}'`);
   return n;
 }
 

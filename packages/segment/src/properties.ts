@@ -1,3 +1,4 @@
+import { SegmentFormatError } from './errors.js';
 /**
  * Apache Commons Configuration (PropertiesConfiguration) reader, as Pinot uses it for
  * `metadata.properties`, `index_map` and `creation` files.
@@ -178,7 +179,7 @@ export function unescape(s: string, keepListEscape: boolean): string {
         const hex = s.slice(i + 1, i + 5);
         // A value ending inside `\uXX` loses it silently (PropertiesConfiguration.unescapeJava).
         if (keepListEscape && hex.length < 4) return out;
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new Error(`Bad \\u escape in properties: \\u${hex}`);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new SegmentFormatError(`Bad \\u escape in properties: \\u${hex}`);
         out += String.fromCharCode(parseInt(hex, 16));
         i += 4;
         break;

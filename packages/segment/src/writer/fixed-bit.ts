@@ -1,3 +1,4 @@
+import { SegmentFormatError } from '../errors.js';
 /** Bit-packed dictId forward indexes (PinotDataBitSet, FixedBitSVForwardIndexWriter, FixedBitMVForwardIndexWriter). */
 
 /** PinotDataBitSet.getNumBitsPerValue(maxValue): bits needed for maxValue, at least 1. */
@@ -92,6 +93,11 @@ export function readFixedBitMV(buf: Uint8Array, numDocs: number, totalNumValues:
   const numChunks = Math.trunc(((numDocs + docsPerChunk - 1) | 0) / docsPerChunk);
   const bitsetStart = numChunks * 4 * 8;
   const rawStart = (numChunks * 4 + Math.trunc((totalNumValues + 7) / 8)) * 8;
+  // Sizes come from metadata: check them against the buffer before looping over them.
+  const needed = Math.ceil((rawStart + totalNumValues * bits) / 8);
+  if (!(Number.isSafeInteger(needed) && needed <= buf.length) || totalNumValues < numDocs) {
+    throw new SegmentFormatError(`multi-value forward index: ${buf.length} bytes cannot hold ${numDocs} docs with ${totalNumValues} values of ${bits} bits`);
+  }
   const starts: number[] = [];
   for (let i = 0; i < totalNumValues; i++) {
     const b = bitsetStart + i;
