@@ -396,12 +396,12 @@ export class HdfsFileSystem extends BaseFileSystem {
     const name = loc.path.slice(loc.path.lastIndexOf('/') + 1);
     const tmpPath = `${dir === '/' ? '' : dir}/.${name.slice(0, 150)}.${randomBytes(6).toString('hex')}.deepstore-tmp`;
     const reporter = new ProgressReporter(options.onProgress, options.size, this.uriOf(loc, loc.path));
-    let created = false;
+    // Set before CREATE: an interrupted CREATE may still leave the file (deleting a missing one is harmless).
+    let created = true;
     try {
       // CREATE makes missing parents itself.
       const redirect = await this.namenode(loc, 'PUT', 'CREATE', { overwrite: false }, ctx, options.signal, tmpPath);
       const location = await this.datanodeLocation(redirect, ctx);
-      created = true;
       const body = (async function* () {
         for await (const chunk of source) {
           reporter.add((chunk as Buffer).length);
@@ -426,7 +426,23 @@ export class HdfsFileSystem extends BaseFileSystem {
       created = false;
       reporter.done();
     } finally {
-      if (created) await this.json(loc, 'DELETE', 'DELETE', { recursive: false }, ctx, undefined, tmpPath).catch(() => undefined);
+      if (created) await this.removeTemporary(loc, tmpPath, ctx);
+    }
+  }
+
+  /**
+   * Deletes a failed upload's temporary and checks it is gone: the datanode may still be closing
+   * the interrupted write when the first DELETE arrives (seen under load), so it is retried.
+   */
+  private async removeTemporary(loc: HdfsLocation, tmpPath: string, ctx: ErrorContext): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await this.json(loc, 'DELETE', 'DELETE', { recursive: false }, ctx, undefined, tmpPath).catch(() => undefined);
+      const gone = await this.json(loc, 'GET', 'GETFILESTATUS', {}, ctx, undefined, tmpPath).then(
+        () => false,
+        (e: unknown) => isErrorKind(e, 'NotFound'),
+      );
+      if (gone) return;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
     }
   }
 

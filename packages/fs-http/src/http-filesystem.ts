@@ -422,8 +422,27 @@ export class HttpFileSystem extends BaseFileSystem {
       reporter.done();
     } catch (err) {
       // Remove the temporary (complete or partial): nothing of a failed write stays visible.
-      await this.send('DELETE', tmp, { ctx }).then((r) => drain(r.body), () => undefined);
+      await this.removeTemporary(tmp, ctx);
       throw err;
+    }
+  }
+
+  /**
+   * Deletes a failed upload's temporary and checks it is gone: the server may still be finishing
+   * the interrupted body when the first DELETE arrives (seen under load), so it is retried.
+   */
+  private async removeTemporary(tmp: URL, ctx: ErrorContext): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await this.send('DELETE', tmp, { ctx }).then((r) => drain(r.body), () => undefined);
+      const gone = await this.send('HEAD', tmp, { ctx }).then(
+        async (r) => {
+          await drain(r.body);
+          return r.status === 404;
+        },
+        () => false,
+      );
+      if (gone) return;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
     }
   }
 
