@@ -34,6 +34,10 @@ export function toGcsError(err: unknown, context: ErrorContext): DeepstoreError 
   if (status === 408 || status === 429 || (status !== undefined && status >= 500)) return new TransientError(detail('the store is unavailable or throttling'), ctx);
   // The resumable uploader gives up with a plain Error once its own retries are spent.
   if (/Retry limit exceeded/i.test(e.message ?? '')) return new TransientError(detail(`the store kept failing: ${e.message}`), ctx);
+  // A connection cut mid-chunk leaves the session behind the bytes sent; a new upload succeeds.
+  if (/Initiate a new upload|offset is lower than the number of bytes written/i.test(e.message ?? '')) {
+    return new TransientError(detail(`the upload session lost track of its offset: ${e.message}`), ctx);
+  }
   if (typeof e.code === 'string') return fromNodeError(err, context);
   if (/mismatch|validation/i.test(e.message ?? '')) return new TransientError(detail(`integrity check failed: ${e.message}`), ctx);
   if (status !== undefined && status >= 400) return new InvalidInputError(detail(e.message ?? 'request refused'), ctx);

@@ -352,12 +352,8 @@ describe('200 concurrent uploads and fetches per peer, through a fault proxy', (
       uri: (i) => `gs://load/up/f${i}.bin`,
       listAtPeer: async () => (await direct.list('gs://load/up/')).map((u) => u.split('/').pop()!),
       openUploads: async () => peer.openResumableUploads(),
-      // BUG (fs-gcs, intermittent): a resumable upload whose chunk is reset mid-body can fail with
-      // kind 'Unexpected' and the client's message "The offset is lower than the number of bytes
-      // written ... Initiate a new upload to continue." That is a transient condition (a new
-      // upload succeeds) and should be reported as Transient (toGcsError in
-      // packages/fs-gcs/src/gcs-filesystem.ts). Counted in the summary, not failed on.
-      knownMisclassified: /offset is lower than the number of bytes written/,
+      // (A chunk reset mid-body used to surface as 'Unexpected' with "The offset is lower than the
+      // number of bytes written ... Initiate a new upload"; toGcsError now reports it as Transient.)
       // BUG (fs-gcs, intermittent: 0 or 1 of 200 per run): a failed single-attempt (maxRetries 0)
       // resumable upload can leave its session open at the peer (openResumableUploads() lists
       // it), i.e. the session is not cancelled on every failure path. Listed, not failed on.
