@@ -479,10 +479,16 @@ function withScheme(host: string): string {
 
 /** Cancels a resumable session so the partial upload is dropped at once (the store answers 499). */
 async function cancelSession(uri: string): Promise<void> {
-  try {
-    await fetch(uri, { method: 'DELETE', headers: { 'content-length': '0' }, signal: AbortSignal.timeout(10_000) });
-  } catch {
-    // Unreachable store: the session expires by itself after a week and never becomes an object.
+  // Retried: the cancel itself can meet the same 5xx or reset that failed the upload.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      const res = await fetch(uri, { method: 'DELETE', headers: { 'content-length': '0' }, signal: AbortSignal.timeout(10_000) });
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.status === 499 || res.status === 404 || res.status === 410 || (res.status >= 200 && res.status < 300)) return;
+    } catch {
+      // Retried below; an unreachable store lets the session expire by itself (a week) without an object.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
   }
 }
 
