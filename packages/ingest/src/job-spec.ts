@@ -183,13 +183,14 @@ export function parseJobSpec(text: string, source: string): JobSpec {
     if (!Array.isArray(fsSpecs)) fail('pinotFSSpecs', 'must be a list');
     (fsSpecs as unknown[]).forEach((spec, i) => {
       const path = `pinotFSSpecs[${i}]`;
-      const o = obj(spec, path) as Obj;
-      const scheme = (str(o, 'scheme', `${path}.scheme`, true) as string).toLowerCase();
-      const cls = str(o, 'className', `${path}.className`);
-      if (cls !== undefined && !(FILE_SYSTEMS[cls] ?? []).includes(scheme)) {
+      const o = obj(spec, path);
+      if (!o) fail(path, 'must be a mapping');
+      const scheme = (str(o as Obj, 'scheme', `${path}.scheme`, true) as string).toLowerCase();
+      const cls = str(o as Obj, 'className', `${path}.className`);
+      if (cls !== undefined && !(Object.hasOwn(FILE_SYSTEMS, cls) ? (FILE_SYSTEMS[cls] as string[]) : []).includes(scheme)) {
         fail(`${path}.className`, `${cls} for scheme ${scheme} is not a file system deepstore knows (known: ${Object.entries(FILE_SYSTEMS).map(([c, s]) => `${c} (${s.join('/')})`).join(', ')})`);
       }
-      fileSystems.push({ scheme, configs: stringMap(o.configs, `${path}.configs`) });
+      fileSystems.push({ scheme, configs: stringMap((o as Obj).configs, `${path}.configs`) });
     });
   }
 
@@ -202,17 +203,17 @@ export function parseJobSpec(text: string, source: string): JobSpec {
     const cfgCls = str(rr, 'configClassName', 'recordReaderSpec.configClassName');
     let format: InputFormat | undefined;
     if (cls !== undefined) {
-      format = RECORD_READERS[cls];
+      format = Object.hasOwn(RECORD_READERS, cls) ? RECORD_READERS[cls] : undefined;
       if (!format) fail('recordReaderSpec.className', `${cls} is not a record reader deepstore knows (known: ${Object.keys(RECORD_READERS).join(', ')})`);
     }
     if (dataFormat !== undefined) {
-      const f = DATA_FORMATS[dataFormat.toLowerCase()];
+      const f = Object.hasOwn(DATA_FORMATS, dataFormat.toLowerCase()) ? DATA_FORMATS[dataFormat.toLowerCase()] : undefined;
       if (!f) fail('recordReaderSpec.dataFormat', `${dataFormat} is not supported here (csv, json, avro)`);
       if (format && format !== f) fail('recordReaderSpec.dataFormat', `${dataFormat} does not match className ${cls}`);
       format = f;
     }
     if (!format) fail('recordReaderSpec', 'needs dataFormat or className');
-    if (cfgCls !== undefined && READER_CONFIGS[cfgCls] !== format) fail('recordReaderSpec.configClassName', `${cfgCls} is not a ${format} record reader config`);
+    if (cfgCls !== undefined && !(Object.hasOwn(READER_CONFIGS, cfgCls) && READER_CONFIGS[cfgCls] === format)) fail('recordReaderSpec.configClassName', `${cfgCls} is not a ${format} record reader config`);
     const configs = stringMap(rr.configs, 'recordReaderSpec.configs');
     recordReader = { format: format as InputFormat };
     if (format === 'csv') recordReader.csv = csvOptions(configs, fail);
@@ -230,7 +231,11 @@ export function parseJobSpec(text: string, source: string): JobSpec {
   const clusters = d.pinotClusterSpecs;
   if (clusters !== undefined && clusters !== null) {
     if (!Array.isArray(clusters)) fail('pinotClusterSpecs', 'must be a list');
-    (clusters as unknown[]).forEach((c, i) => controllerURIs.push(str(obj(c, `pinotClusterSpecs[${i}]`) as Obj, 'controllerURI', `pinotClusterSpecs[${i}].controllerURI`, true) as string));
+    (clusters as unknown[]).forEach((c, i) => {
+      const o = obj(c, `pinotClusterSpecs[${i}]`);
+      if (!o) fail(`pinotClusterSpecs[${i}]`, 'must be a mapping');
+      controllerURIs.push(str(o as Obj, 'controllerURI', `pinotClusterSpecs[${i}].controllerURI`, true) as string);
+    });
   }
   if (pushes && controllerURIs.length === 0) fail('pinotClusterSpecs', `a ${jobType as string} job needs at least one controllerURI`);
   if (creates && (!tableSpec.schemaURI || !tableSpec.tableConfigURI) && controllerURIs.length === 0) {

@@ -721,7 +721,7 @@ function resolveForward(fcs: FieldConfigLike[], noDictFromIndexing: Set<string>,
         path = `${p}.compressionCodec`;
       } else if (codec === undefined && present(n.chunkCompressionType)) {
         const t = n.chunkCompressionType;
-        if (typeof t !== 'string' || !(t in CHUNK_TYPES)) fail(`unsupported chunkCompressionType ${describe(t)}`, `${p}.chunkCompressionType`);
+        if (typeof t !== 'string' || !Object.hasOwn(CHUNK_TYPES, t)) fail(`unsupported chunkCompressionType ${describe(t)}`, `${p}.chunkCompressionType`);
         codec = CHUNK_TYPES[t as string]!;
         path = `${p}.chunkCompressionType`;
       } else if (codec === undefined && n.dictIdCompressionType === 'MV_ENTRY_DICT') {
