@@ -115,7 +115,8 @@ export function parseJobSpec(text: string, source: string): JobSpec {
   };
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    // Problems are reported as errors naming the file, not as process warnings.
+    doc = parseYaml(text, { logLevel: 'error' });
   } catch (e) {
     throw new InvalidInputError(`${source}: not valid YAML: ${(e as Error).message}`, { operation: 'ingest', cause: e });
   }
