@@ -22,6 +22,7 @@ import {
   throwIfAborted,
   toReadable,
   validateRange,
+  withRetry,
   type Capabilities,
   type ContentVerifier,
   type DeleteOptions,
@@ -479,16 +480,15 @@ function withScheme(host: string): string {
 
 /** Cancels a resumable session so the partial upload is dropped at once (the store answers 499). */
 async function cancelSession(uri: string): Promise<void> {
-  // Retried: the cancel itself can meet the same 5xx or reset that failed the upload.
-  for (let attempt = 0; attempt < 4; attempt++) {
-    try {
+  // Retried: the cancel itself can meet the same 5xx or reset that failed the upload. An
+  // unreachable store lets the session expire by itself (a week) without ever making an object.
+  await withRetry(
+    async () => {
       const res = await fetch(uri, { method: 'DELETE', headers: { 'content-length': '0' }, signal: AbortSignal.timeout(10_000) });
       await res.arrayBuffer().catch(() => undefined);
-      if (res.status === 499 || res.status === 404 || res.status === 410 || (res.status >= 200 && res.status < 300)) return;
-    } catch {
-      // Retried below; an unreachable store lets the session expire by itself (a week) without an object.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
-  }
+      if (!(res.status === 499 || res.status === 404 || res.status === 410 || (res.status >= 200 && res.status < 300))) throw new Error(`cancel answered ${res.status}`);
+    },
+    { attempts: 4, shouldRetry: () => true },
+  ).catch(() => undefined);
 }
 

@@ -435,15 +435,17 @@ export class HdfsFileSystem extends BaseFileSystem {
    * the interrupted write when the first DELETE arrives (seen under load), so it is retried.
    */
   private async removeTemporary(loc: HdfsLocation, tmpPath: string, ctx: ErrorContext): Promise<void> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      await this.json(loc, 'DELETE', 'DELETE', { recursive: false }, ctx, undefined, tmpPath).catch(() => undefined);
-      const gone = await this.json(loc, 'GET', 'GETFILESTATUS', {}, ctx, undefined, tmpPath).then(
-        () => false,
-        (e: unknown) => isErrorKind(e, 'NotFound'),
-      );
-      if (gone) return;
-      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-    }
+    await withRetry(
+      async () => {
+        await this.json(loc, 'DELETE', 'DELETE', { recursive: false }, ctx, undefined, tmpPath).catch(() => undefined);
+        const gone = await this.json(loc, 'GET', 'GETFILESTATUS', {}, ctx, undefined, tmpPath).then(
+          () => false,
+          (e: unknown) => isErrorKind(e, 'NotFound'),
+        );
+        if (!gone) throw new Error('temporary still there');
+      },
+      { attempts: 5, shouldRetry: () => true },
+    ).catch(() => undefined);
   }
 
   protected override async uploadFile(source: string, dst: UriLike, size: number, options: TransferOptions, fresh = false): Promise<void> {

@@ -432,18 +432,15 @@ export class HttpFileSystem extends BaseFileSystem {
    * the interrupted body when the first DELETE arrives (seen under load), so it is retried.
    */
   private async removeTemporary(tmp: URL, ctx: ErrorContext): Promise<void> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      await this.send('DELETE', tmp, { ctx }).then((r) => drain(r.body), () => undefined);
-      const gone = await this.send('HEAD', tmp, { ctx }).then(
-        async (r) => {
-          await drain(r.body);
-          return r.status === 404;
-        },
-        () => false,
-      );
-      if (gone) return;
-      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-    }
+    await withRetry(
+      async () => {
+        await this.send('DELETE', tmp, { ctx }).then((r) => drain(r.body), () => undefined);
+        const res = await this.send('HEAD', tmp, { ctx });
+        await drain(res.body);
+        if (res.status !== 404) throw new Error('temporary still there');
+      },
+      { attempts: 5, shouldRetry: () => true },
+    ).catch(() => undefined);
   }
 
   /** Large files come down in concurrent ranges (servers answer each range from the page cache). */
