@@ -25,7 +25,7 @@ export function toGcsError(err: unknown, context: ErrorContext): DeepstoreError 
   const reason = e.errors?.[0]?.reason;
   const ctx = { ...context, cause: err };
   const detail = (what: string) => `${what} (GCS ${status ?? e.code ?? 'error'}${reason ? ` ${reason}` : ''})`;
-  if (e.name === 'AbortError' || e.code === 'ABORT_ERR') return new AbortedError(undefined, ctx);
+  if (e.name === 'AbortError' || e.code === 'ABORT_ERR' || e.code === 'UND_ERR_ABORTED') return new AbortedError(undefined, ctx);
   if (status === 404) return new NotFoundError(detail('no such object or bucket'), ctx);
   if (status === 412) return new AlreadyExistsError(detail('precondition failed: the object exists or changed'), ctx);
   if (status === 409) return new AlreadyExistsError(detail('conflict'), ctx);

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Agent } from 'undici';
 import { CRC32C, IdempotencyStrategy, Storage, type File, type FileMetadata as GcsMetadata, type StorageOptions } from '@google-cloud/storage';
 import {
   AbortedError,
@@ -40,6 +41,7 @@ import {
 import { batchDelete } from './batch.js';
 import { parseGcsConfig, type GcsFsConfig } from './config.js';
 import { toGcsError } from './errors.js';
+import { openMediaRange } from './media.js';
 import { dirPrefix, locate, uriOf, type GcsLocation } from './location.js';
 
 const CAPABILITIES: Capabilities = Object.freeze({
@@ -70,11 +72,15 @@ export class GcsFileSystem extends BaseFileSystem {
   readonly capabilities = CAPABILITIES;
   private cfg: GcsFsConfig = parseGcsConfig({});
   private storageInstance: Storage | undefined;
+  private pool: Agent | undefined;
 
   override async init(config: FsConfig): Promise<void> {
     this.cfg = parseGcsConfig(config);
     this.treeConcurrency = this.cfg.concurrency;
     this.storageInstance = undefined;
+    // A new timeout needs a new pool; requests on the old one finish first.
+    void this.pool?.close();
+    this.pool = undefined;
   }
 
   get settings(): Readonly<GcsFsConfig> {
@@ -275,6 +281,17 @@ export class GcsFileSystem extends BaseFileSystem {
     );
   }
 
+  /** Our own connection pool for media reads (see media.ts for why not the client's). */
+  private get dispatcher(): Agent {
+    this.pool ??= new Agent({
+      connect: { timeout: this.cfg.timeout },
+      headersTimeout: this.cfg.timeout,
+      bodyTimeout: this.cfg.timeout,
+      keepAliveTimeout: 4_000,
+    });
+    return this.pool;
+  }
+
   private get endpoint(): string {
     return this.cfg.apiEndpoint ?? (process.env.STORAGE_EMULATOR_HOST ? withScheme(process.env.STORAGE_EMULATOR_HOST) : 'https://storage.googleapis.com');
   }
@@ -323,15 +340,23 @@ export class GcsFileSystem extends BaseFileSystem {
     if (end < offset) return Readable.from([], { objectMode: false });
     const whole = offset === 0 && end === size - 1;
     // Pin the read to the generation we looked at, so a resumed or concurrent read cannot splice two versions.
-    const file = this.storage.bucket(loc.bucket).file(loc.name, meta.generation !== undefined ? { generation: Number(meta.generation) } : {});
     // Each piece is a plain ranged read; the whole-object CRC32C is checked here, across resumes.
     const open = async (position: number): Promise<Readable> => {
-      const stream = file.createReadStream({ start: position, end, validation: false, decompress: false });
-      const out = new PassThrough({ highWaterMark: 1 << 20 });
-      stream.on('error', (err: unknown) => out.destroy(toGcsError(asAbortedIfSignalled(err, signal, ctx), ctx)));
-      out.on('close', () => stream.destroy());
-      stream.pipe(out);
-      return out;
+      try {
+        return await openMediaRange({
+          endpoint: this.endpoint,
+          bucket: loc.bucket,
+          name: loc.name,
+          generation: meta.generation,
+          start: position,
+          end,
+          headers: await this.authHeaders(),
+          dispatcher: this.dispatcher,
+          signal,
+        });
+      } catch (err) {
+        throw toGcsError(asAbortedIfSignalled(err, signal, ctx), ctx);
+      }
     };
     const expected = whole && typeof meta.crc32c === 'string' ? meta.crc32c : undefined;
     return resumingRead(
@@ -346,7 +371,8 @@ export class GcsFileSystem extends BaseFileSystem {
         ...(expected ? { verifier: crc32cVerifier(expected, ctx) } : {}),
         classify: (err) => toGcsError(err, ctx),
       },
-      await open(offset),
+      // Refusals (503, 429, resets) of the first request are retried here, so they come before the stream.
+      await withRetry(() => open(offset), { attempts: this.cfg.maxRetries + 1, context: ctx, ...(signal ? { signal } : {}) }),
     );
   }
 
@@ -455,6 +481,9 @@ export class GcsFileSystem extends BaseFileSystem {
 
   override async close(): Promise<void> {
     this.storageInstance = undefined;
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.close();
   }
 }
 
