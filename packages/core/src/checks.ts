@@ -1,14 +1,24 @@
 import { InvalidInputError, type ErrorContext } from './errors.js';
 import type { UriLike } from './types.js';
-import { toUrl } from './uri.js';
+import { decodedPath, toUrl } from './uri.js';
 
 /** Parses a URI for an operation; a malformed one is an InvalidInputError naming the operation. */
 export function parseUri(uri: UriLike, operation: string): URL {
+  let url: URL;
   try {
-    return toUrl(uri);
+    url = toUrl(uri);
   } catch (err) {
     throw new InvalidInputError((err as Error).message, { operation });
   }
+  // Checked here once, so no adapter meets a URIError or a NUL deep in a path call.
+  let path: string;
+  try {
+    path = decodedPath(url);
+  } catch {
+    throw new InvalidInputError('malformed percent-encoding in the path (a % must be followed by two hex digits of valid UTF-8)', { operation, uri: url });
+  }
+  if (path.includes('\0')) throw new InvalidInputError('the path contains a NUL byte (%00), which no store accepts in a name', { operation, uri: url });
+  return url;
 }
 
 /** Checks the offset and length of a ranged read. */

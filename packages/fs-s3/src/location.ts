@@ -11,6 +11,8 @@ export interface S3Location {
 }
 
 const SCHEMES = new Set(['s3', 's3a', 's3n']);
+/** Lenient on purpose: legacy us-east-1 buckets and S3-compatible stores allow uppercase and "_". */
+const BUCKET = /^[A-Za-z0-9._-]{3,255}$/;
 
 export function locate(uri: UriLike, operation: string): S3Location {
   const url = parseUri(uri, operation);
@@ -19,6 +21,12 @@ export function locate(uri: UriLike, operation: string): S3Location {
   if (!url.hostname) throw new InvalidInputError('the URI names no bucket (expected s3://bucket/key)', { operation, uri: url });
   if (url.username || url.password) {
     throw new InvalidInputError('credentials in the URI are not accepted; use the accessKey/secretKey settings or the AWS environment', { operation, uri: url });
+  }
+  if (!BUCKET.test(url.hostname)) {
+    throw new InvalidInputError(
+      `"${url.hostname}" is not a bucket name: S3 bucket names are 3-63 lowercase letters, digits, "." and "-" (legacy buckets: up to 255, also uppercase and "_")`,
+      { operation, uri: url },
+    );
   }
   const path = decodedPath(url);
   // Pinot collapses repeated slashes in keys; so do we.
