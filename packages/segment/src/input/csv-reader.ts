@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
 import { CsvTokenizer } from './csv-tokenizer.js';
+import { fileChunks } from './file-chunks.js';
 
 /** Pinot's CSVRecordReaderConfig, the parts that apply here. */
 export interface CsvReaderOptions {
@@ -28,8 +27,9 @@ export interface CsvReaderOptions {
  * into 2+ non-empty parts (StringUtils.split drops empty tokens), otherwise stays a string;
  * surrounding spaces trimmed and empty lines skipped (Commons CSV defaults Pinot sets).
  */
-export async function* readCsv(source: string | Readable, opts: CsvReaderOptions = {}): AsyncGenerator<Record<string, unknown>> {
-  const input = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20, ...(opts.signal ? { signal: opts.signal } : {}) }) : source;
+export async function* readCsv(source: string | AsyncIterable<Buffer>, opts: CsvReaderOptions = {}): AsyncGenerator<Record<string, unknown>> {
+  // Chunks are used up before the next is read, so a source may reuse its buffer (fileChunks does).
+  const input = typeof source === 'string' ? fileChunks(source, opts.signal ? { signal: opts.signal } : {}) : source;
   const mvd = opts.multiValueDelimiter === undefined ? ';' : opts.multiValueDelimiter;
   const one = (s: string | undefined, what: string): number => {
     if (s === undefined) return -1;
@@ -50,6 +50,7 @@ export async function* readCsv(source: string | Readable, opts: CsvReaderOptions
   let skip = Boolean(opts.header && opts.skipHeader);
   let bom = true;
   const rows: Array<Record<string, unknown>> = [];
+  const mvMemo = new Map<string, string[]>();
   const onRecord = (record: string[]): void => {
     if (!columns) {
       columns = record;
@@ -65,16 +66,19 @@ export async function* readCsv(source: string | Readable, opts: CsvReaderOptions
     }
     const row: Record<string, unknown> = {};
     const unused = tokenizer.skip;
-    for (let i = 0; i < columns.length; i++) if (!unused?.[i]) row[columns[i] as string] = convertCell(record[i], mvd, opts.nullStringValue);
+    for (let i = 0; i < columns.length; i++) if (!unused?.[i]) row[columns[i] as string] = convertCell(record[i], mvd, opts.nullStringValue, mvMemo);
     rows.push(row);
   };
   let head: Buffer | undefined;
-  for await (const chunk of input as AsyncIterable<Buffer>) {
+  for await (const chunk of input) {
     let data = chunk;
     if (bom) {
       // The BOM may arrive split over tiny first chunks: hold bytes until three are there.
       head = head ? Buffer.concat([head, data]) : data;
-      if (head.length < 3 && head.every((b, i) => b === [0xef, 0xbb, 0xbf][i])) continue;
+      if (head.length < 3 && head.every((b, i) => b === [0xef, 0xbb, 0xbf][i])) {
+        head = Buffer.from(head); // the source may reuse its chunk buffer
+        continue;
+      }
       bom = false;
       data = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
       head = undefined;
@@ -88,9 +92,17 @@ export async function* readCsv(source: string | Readable, opts: CsvReaderOptions
   for (const r of rows) yield r;
 }
 
-function convertCell(cell: string | undefined, mvd: string | null, nullString: string | undefined): unknown {
+function convertCell(cell: string | undefined, mvd: string | null, nullString: string | undefined, memo: Map<string, string[]>): unknown {
   if (cell === undefined || cell === '' || (nullString !== undefined && cell === nullString)) return null;
   if (mvd === null || !cell.includes(mvd)) return cell;
-  const parts = cell.split(mvd).filter((p) => p !== '');
-  return parts.length > 1 ? parts : cell;
+  // Multi-value cells repeat (tag lists): split each text once, so its parts are the same
+  // strings every time and their hashes are already known when the dictionary looks them up.
+  let parts = memo.get(cell);
+  if (parts === undefined) {
+    parts = cell.split(mvd).filter((p) => p !== '');
+    if (memo.size < MV_MEMO_SIZE) memo.set(cell, parts);
+  }
+  return parts.length > 1 ? parts.slice() : cell;
 }
+
+const MV_MEMO_SIZE = 8192;

@@ -4,6 +4,7 @@ import { PassThrough, Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { readAvro } from './avro-reader.js';
 import { readCsv, type CsvReaderOptions } from './csv-reader.js';
+import { fileChunks } from './file-chunks.js';
 import { readJson } from './json-reader.js';
 
 export type InputFormat = 'csv' | 'json' | 'avro';
@@ -29,8 +30,8 @@ export function inputFormatOf(file: string): InputFormat | undefined {
   return undefined;
 }
 
-/** A file's bytes, gunzipped when they start with the gzip magic; onBytes counts raw bytes read. */
-export async function openInputStream(file: string, opts: { signal?: AbortSignal; onBytes?: (n: number) => void } = {}): Promise<Readable> {
+/** Whether a file starts with the gzip magic bytes. */
+async function isGzipFile(file: string): Promise<boolean> {
   const head = Buffer.alloc(2);
   const fh = await open(file, 'r');
   try {
@@ -38,6 +39,12 @@ export async function openInputStream(file: string, opts: { signal?: AbortSignal
   } finally {
     await fh.close();
   }
+  return head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/** A file's bytes, gunzipped when they start with the gzip magic; onBytes counts raw bytes read. */
+export async function openInputStream(file: string, opts: { signal?: AbortSignal; onBytes?: (n: number) => void } = {}): Promise<Readable> {
+  const gzipped = await isGzipFile(file);
   const raw = createReadStream(file, { highWaterMark: 1 << 20, ...(opts.signal ? { signal: opts.signal } : {}) });
   const onBytes = opts.onBytes;
   const counted = onBytes
@@ -51,7 +58,7 @@ export async function openInputStream(file: string, opts: { signal?: AbortSignal
       )
     : raw.pipe(new PassThrough({ highWaterMark: 1 << 20 }));
   raw.on('error', (e) => counted.destroy(e));
-  if (head[0] === 0x1f && head[1] === 0x8b) {
+  if (gzipped) {
     const gunzip = createGunzip({ chunkSize: 1 << 20 });
     counted.on('error', (e) => gunzip.destroy(e));
     return counted.pipe(gunzip);
@@ -68,6 +75,10 @@ export async function readRows(
   let rows: AsyncIterable<Record<string, unknown>>;
   if (input.format === 'avro') {
     rows = readAvro(input.file, signal);
+  } else if (input.format === 'csv' && !(await isGzipFile(input.file))) {
+    // Plain CSV: read in lock-step into one reused buffer (the tokenizer copies what it keeps).
+    const chunks = fileChunks(input.file, { ...signal, ...(opts.onBytes ? { onBytes: opts.onBytes } : {}) });
+    rows = readCsv(chunks, { ...input.csv, ...signal, ...(opts.columns ? { columns: opts.columns } : {}) });
   } else {
     const stream = await openInputStream(input.file, opts);
     rows = input.format === 'csv' ? readCsv(stream, { ...input.csv, ...signal, ...(opts.columns ? { columns: opts.columns } : {}) }) : readJson(stream, signal);
