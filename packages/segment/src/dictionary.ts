@@ -8,7 +8,7 @@ export type Value = number | bigint | string | Uint8Array | boolean;
 export function readDictionary(buf: Buffer, col: ColumnMetadata, paddingCharacter: string): Value[] {
   const n = col.cardinality;
   const fixed = (width: number, read: (off: number) => Value): Value[] => {
-    if (buf.length < n * width) {
+    if (buf.length < n * width || (width === 0 && buf.length > 0)) {
       throw new SegmentFormatError(
         `dictionary of '${col.name}': ${buf.length} bytes, expected ${n * width} (${n} x ${width})`,
       );
@@ -32,7 +32,8 @@ export function readDictionary(buf: Buffer, col: ColumnMetadata, paddingCharacte
       const w = col.dictionaryElementSize;
       // Pinot records the longest entry's width even for var-length dictionaries: a buffer that is
       // not exactly n fixed-width entries but carries the '.vl;' magic is the var-length format.
-      if (n > 0 && (w === 0 || (buf.length !== n * w && isVarLength(buf)))) {
+      // Width 0 without the magic: every value is '' (a fixed-width dictionary of empty entries).
+      if (n > 0 && buf.length !== n * w && isVarLength(buf)) {
         return readVarLength(buf, col).map((b) => Buffer.from(b).toString('utf8'));
       }
       const pad = paddingCharacter.charCodeAt(0);
@@ -46,7 +47,9 @@ export function readDictionary(buf: Buffer, col: ColumnMetadata, paddingCharacte
     case 'BYTES':
     case 'BIG_DECIMAL': {
       let values: Uint8Array[];
-      if (col.dictionaryElementSize > 0 && !(buf.length !== n * col.dictionaryElementSize && isVarLength(buf))) {
+      // As BaseImmutableDictionary: the '.vl;' magic means var-length, else fixed width (0 when
+      // every value is empty: Pinot writes an empty file for a dictionary of empty byte arrays).
+      if (!(buf.length !== n * col.dictionaryElementSize && isVarLength(buf))) {
         const w = col.dictionaryElementSize;
         values = fixed(w, (o) => new Uint8Array(buf.subarray(o, o + w))) as Uint8Array[];
       } else {

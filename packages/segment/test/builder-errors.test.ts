@@ -370,3 +370,58 @@ describe('an aborted build', () => {
     expect(tree(out)).toEqual([`${first.segmentName}.tar.gz`, 'other']);
   });
 });
+
+describe('ingestionConfig.rowTimeValueCheck (TimeValidationTransformer)', () => {
+  const schema = {
+    schemaName: 'tv',
+    dimensionFieldSpecs: [{ name: 'k', dataType: 'INT' }],
+    dateTimeFieldSpecs: [{ name: 'day', dataType: 'INT', format: '1:DAYS:EPOCH', granularity: '1:DAYS' }],
+  };
+  const table = (ingestion: Record<string, unknown>) => ({ tableName: 'tv', tableType: 'OFFLINE', segmentsConfig: { timeColumnName: 'day' }, tableIndexConfig: {}, ingestionConfig: ingestion });
+  const creationTime = 1_700_000_000_000;
+
+  it('without continueOnError: a RowError with Pinot\'s message, no tarball', async () => {
+    const out = tmp.make('ds-err-');
+    const e = await buildSegment([{ k: 1, day: 20000 }, { k: 2, day: 40000 }], { schema, tableConfig: table({ rowTimeValueCheck: true }), outDir: out, creationTime }).catch((x: unknown) => x as RowError);
+    expect(e).toBeInstanceOf(RowError);
+    expect([(e as RowError).row, (e as RowError).column]).toEqual([2, 'day']);
+    expect((e as RowError).message).toBe('row 2, column day: Time value: 2079-07-08T00:00:00.000Z is not in valid range: 1971-01-01T00:00:00.000Z/2071-01-01T00:00:00.000Z');
+    expect(tree(out)).toEqual([]);
+  });
+
+  it('with continueOnError: the bad time becomes null, then the default time (now), as Pinot\'s null value transformer', async () => {
+    const out = tmp.make('ds-err-');
+    const built = await buildSegment([{ k: 1, day: 20000 }, { k: 2, day: 40000 }, { k: 3, day: 1 }], {
+      schema,
+      tableConfig: table({ rowTimeValueCheck: true, continueOnError: true }),
+      outDir: out,
+      creationTime,
+    });
+    const seg = await openSegment(built.tarFile);
+    try {
+      expect(await seg.values('day')).toEqual([20000, Math.floor(creationTime / 86_400_000), Math.floor(creationTime / 86_400_000)]);
+    } finally {
+      await seg.close();
+    }
+  });
+
+  it('off (the default): the segment time check refuses the build instead', async () => {
+    const out = tmp.make('ds-err-');
+    await expect(buildSegment([{ k: 1, day: 1 }], { schema, tableConfig: table({}), outDir: out, creationTime })).rejects.toThrow(/outside Pinot's valid range 1971-01-01 \.\. 2071-01-01/);
+  });
+});
+
+describe('ingestionConfig.continueOnError (DataTypeTransformer)', () => {
+  it('a value that does not convert becomes null, then the default null value; the null vector records it', async () => {
+    const schema = { schemaName: 'ce', dimensionFieldSpecs: [{ name: 'k', dataType: 'INT' }, { name: 's', dataType: 'STRING' }] };
+    const tableConfig = { tableName: 'ce', tableType: 'OFFLINE', segmentsConfig: {}, tableIndexConfig: { nullHandlingEnabled: true }, ingestionConfig: { continueOnError: true } };
+    const built = await buildSegment([{ k: '12 apples', s: 'a' }, { k: 7, s: 'b' }], { schema, tableConfig, outDir: tmp.make('ds-err-'), creationTime: 1_700_000_000_000 });
+    const seg = await openSegment(built.tarFile);
+    try {
+      expect(await seg.values('k')).toEqual([-2147483648, 7]);
+      expect(await seg.nullDocIds('k')).toEqual([0]);
+    } finally {
+      await seg.close();
+    }
+  });
+});

@@ -602,3 +602,26 @@ describe('oracle sanity', () => {
     expect(entries).toEqual(['rt_OFFLINE_0/', 'rt_OFFLINE_0/v3/', 'rt_OFFLINE_0/v3/creation.meta', 'rt_OFFLINE_0/v3/index_map', 'rt_OFFLINE_0/v3/metadata.properties', 'rt_OFFLINE_0/v3/columns.psf']);
   });
 });
+
+describe('dictionaries whose every value is empty', () => {
+  // Pinot writes a fixed-width dictionary of width 0 (an empty file, dictionaryElementSize 0) for
+  // a BYTES column holding only empty byte arrays (its default null value) and a STRING column
+  // holding only ''; BaseImmutableDictionary reads it as fixed width because it has no '.vl;'
+  // magic. Our reader used to take width 0 as "var-length" and failed on these segments.
+  it('BYTES of only defaults and STRING of only empty strings read back', async () => {
+    const schema = { schemaName: 'e', dimensionFieldSpecs: [{ name: 'b', dataType: 'BYTES' }, { name: 's', dataType: 'STRING' }, { name: 'k', dataType: 'INT' }] };
+    const tableConfig = { tableName: 'e', tableType: 'OFFLINE', segmentsConfig: {}, tableIndexConfig: {} };
+    const built = await buildSegment([{ s: '', k: 1 }, { b: new Uint8Array(0), s: '', k: 2 }, { k: 3, s: '' }], { schema, tableConfig, outDir: tmp.make('ds-empty-dict-'), creationTime: 1_700_000_000_000 });
+    const seg = await openSegment(built.tarFile);
+    try {
+      await seg.verifyCrc();
+      expect(seg.metadata.columns.get('b')?.dictionaryElementSize).toBe(0);
+      expect(seg.metadata.columns.get('s')?.dictionaryElementSize).toBe(0);
+      expect((await seg.values('b')).map((v) => Buffer.from(v as Uint8Array).length)).toEqual([0, 0, 0]);
+      expect(await seg.values('s')).toEqual(['', '', '']);
+      expect(await seg.values('k')).toEqual([1, 2, 3]);
+    } finally {
+      await seg.close();
+    }
+  });
+});

@@ -9,7 +9,9 @@ import {
   createTransformPipeline,
   parseSchema,
   parseTableConfig,
+  timeColumnChecks,
   type PinotSchema,
+  type TimeColumnChecks,
   type TableConfig,
 } from '@deepstore/segment';
 import { AvroBuffer, bufferSchema, toAvroValue } from './avro-buffer.js';
@@ -48,6 +50,7 @@ export class FileBasedSegmentWriter implements SegmentWriter {
   private columns: Record<string, string> = {};
   private fieldOrder: PinotSchema['fields'] = [];
   private converters: Array<(raw: unknown) => unknown> = [];
+  private timeCheck: (TimeColumnChecks & { index: number }) | undefined;
   private transform: RowTransform | undefined;
   private registry: FileSystemRegistry | undefined;
   private ownsRegistry = false;
@@ -76,6 +79,7 @@ export class FileBasedSegmentWriter implements SegmentWriter {
     this.columns = columns;
     this.fieldOrder = fields;
     this.converters = fields.map((f) => compileConverter(f));
+    this.timeCheck = timeCheckOf(this.schema, this.table, fields);
     if (this.options.registry) {
       this.registry = this.options.registry;
     } else {
@@ -132,7 +136,20 @@ export class FileBasedSegmentWriter implements SegmentWriter {
         v = (this.converters[c] as (raw: unknown) => unknown)(row[f.name]);
       } catch (e) {
         const detail = e instanceof ConversionError ? e.message : (e as Error).message;
-        throw new InvalidInputError(`row ${position}, column ${f.name}: ${detail}`, { operation: 'collect', cause: e });
+        // DataTypeTransformer with continueOnError: the value becomes null (then its default).
+        if (!this.table?.continueOnError) throw new InvalidInputError(`row ${position}, column ${f.name}: ${detail}`, { operation: 'collect', cause: e });
+        v = null;
+      }
+      const tc = this.timeCheck;
+      if (v !== null && v !== undefined && tc && c === tc.index) {
+        const rowProblem = tc.row?.(v as never);
+        if (rowProblem !== undefined && tc.nullInvalid) {
+          v = null; // TimeValidationTransformer with continueOnError: the build fills the default time
+        } else {
+          if (rowProblem !== undefined) throw new InvalidInputError(`row ${position}, column ${f.name}: ${rowProblem}`, { operation: 'collect' });
+          const segmentProblem = tc.segment?.(v as never);
+          if (segmentProblem !== undefined) throw new InvalidInputError(`row ${position}, column ${f.name}: ${segmentProblem}${SEGMENT_CHECK_HINT}`, { operation: 'collect' });
+        }
       }
       rec[`c${c}`] = v === null ? null : toAvroValue(v);
     }
@@ -214,4 +231,21 @@ function loadTransform(schema: PinotSchema, table: TableConfig): RowTransform | 
     throw new InvalidInputError(`table config: ${(e as Error).message}`, { operation: 'init', cause: e });
   }
   return pipeline.isNoOp ? undefined : (row) => pipeline.transform(row);
+}
+
+const SEGMENT_CHECK_HINT =
+  ': a segment holding it cannot be built (segmentTimeValueCheck), so the row is refused now rather than failing every flush;' +
+  ' set ingestionConfig.rowTimeValueCheck and continueOnError to store the default time instead, or segmentTimeValueCheck false to keep the value';
+
+/**
+ * The time column's checks at collect. With rowTimeValueCheck, Pinot validates each row's time
+ * (null on continueOnError, else an error). Without it Pinot accepts the row and the segment's
+ * time check fails the flush; since a failed flush keeps its rows here, such a row would fail
+ * every later flush, so it is refused at collect instead, naming the row.
+ */
+function timeCheckOf(schema: PinotSchema, table: TableConfig, fields: PinotSchema['fields']): (TimeColumnChecks & { index: number }) | undefined {
+  const checks = timeColumnChecks(schema, table);
+  const index = checks ? fields.findIndex((f) => f.name === checks.column) : -1;
+  if (!checks || index < 0 || (!checks.row && !checks.segment)) return undefined;
+  return { ...checks, index };
 }

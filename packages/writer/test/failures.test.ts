@@ -15,7 +15,7 @@ import { startFaultProxy, type FaultRule } from '@deepstore/fault-proxy';
 import { startNginxPeer } from '@deepstore/peer-nginx';
 import { startS3Peer, type S3Peer } from '@deepstore/peer-s3';
 import type { FileBasedSegmentWriter } from '@deepstore/writer';
-import { TempDirs, dayRows, listNames, localTree, newWriter, readSegment, registry, runScenario, s3Settings, schema, tableConfig, waitFor } from './helpers.js';
+import { CREATION_TIME, TempDirs, dayRows, listNames, localTree, newWriter, readSegment, registry, runScenario, s3Settings, schema, tableConfig, waitFor } from './helpers.js';
 
 const tmp = new TempDirs();
 const s3 = await startS3Peer({ buckets: ['segments'] });
@@ -307,23 +307,91 @@ describe('close after a failed flush', () => {
   });
 });
 
-describe('a flush the segment builder refuses', () => {
-  it('keeps the rows, so every later flush fails the same way until close() drops them', async () => {
+describe('time values outside Pinot\'s valid range (1971..2071)', () => {
+  /** The test table with extra ingestionConfig keys. */
+  const withIngestion = (root: string, extra: Record<string, unknown>): Record<string, unknown> => {
+    const t = tableConfig(pathToFileURL(root).href);
+    return { ...t, ingestionConfig: { ...(t.ingestionConfig as Record<string, unknown>), ...extra } };
+  };
+
+  it('segmentTimeValueCheck (the default): a row the segment could not hold is refused at collect, so later flushes still work', async () => {
+    // Before: the row converted (an INT), was buffered, and every later flush failed with
+    // "segment time range 1..20000 DAYS ... is outside Pinot's valid range" until close().
     const stagingParent = tmp.make('deepstore-writer-staging-');
     const root = tmp.make('deepstore-writer-local-');
     const r = reg({});
     const w = newWriter(r, { stagingParent, parallelism: 1 });
     await w.init(tableConfig(pathToFileURL(root).href), schema);
-    // Converts fine (an INT), but day 1 is 1970-01-02: outside Pinot's valid time range.
-    await w.collect(dayRows([1]));
-    const message = "segment time range 1..20000 DAYS (1970-01-02T00:00:00.000Z .. 2024-10-04T00:00:00.000Z) is outside Pinot's valid range 1971-01-01 .. 2071-01-01";
-    await w.collect(dayRows([20000], 'B'));
-    expect((await flushError(w)).message).toContain(message);
-    await w.collect(dayRows([20001], 'C'));
-    expect((await flushError(w)).message).toContain(message.replace('1..20000', '1..20001').replace('2024-10-04', '2024-10-05'));
-    expect(readdirSync(root)).toEqual([]);
+    await w.collect(dayRows([20000, 20001]));
+    // Day 1 is 1970-01-02; the batch is refused whole and names its row (3 = 2 collected before + 1).
+    const err = await w.collect(dayRows([20002, 1], 'B')).then(
+      () => undefined,
+      (e: unknown) => e as Error & { kind?: string },
+    );
+    expect(err?.kind).toBe('InvalidInput');
+    expect(err?.message).toBe(
+      "collect: row 4, column day: time value 1 DAYS (1970-01-02T00:00:00.000Z) is outside Pinot's valid range 1971-01-01 .. 2071-01-01: " +
+        'a segment holding it cannot be built (segmentTimeValueCheck), so the row is refused now rather than failing every flush; ' +
+        'set ingestionConfig.rowTimeValueCheck and continueOnError to store the default time instead, or segmentTimeValueCheck false to keep the value',
+    );
+    const uri = await w.flush();
+    const back = await readSegment(r, uri, tmp, ['day', 'country']);
+    expect(back.rows.map((row) => row.day)).toEqual([20000, 20001]);
     await w.close();
     expect(readdirSync(stagingParent)).toEqual([]);
+  });
+
+  it('rowTimeValueCheck without continueOnError: Pinot\'s TimeValidationTransformer message, nothing buffered', async () => {
+    const root = tmp.make('deepstore-writer-local-');
+    const r = reg({});
+    const w = newWriter(r, { parallelism: 1 });
+    await w.init(withIngestion(root, { rowTimeValueCheck: true }), schema);
+    await expect(w.collect(dayRows([40000]))).rejects.toThrow(
+      'collect: row 1, column day: Time value: 2079-07-08T00:00:00.000Z is not in valid range: 1971-01-01T00:00:00.000Z/2071-01-01T00:00:00.000Z',
+    );
+    await w.collect(dayRows([20000]));
+    const back = await readSegment(r, await w.flush(), tmp, ['day', 'country']);
+    expect(back.rows.map((row) => row.day)).toEqual([20000]);
+    await w.close();
+  });
+
+  it('rowTimeValueCheck with continueOnError: the bad time becomes the default time (creation time, as Pinot\'s null value transformer)', async () => {
+    const root = tmp.make('deepstore-writer-local-');
+    const r = reg({});
+    const w = newWriter(r, { parallelism: 1 });
+    await w.init(withIngestion(root, { rowTimeValueCheck: true, continueOnError: true }), schema);
+    await w.collect(dayRows([20000, 1, 40000]));
+    const back = await readSegment(r, await w.flush(), tmp, ['day', 'country']);
+    const today = Math.floor(CREATION_TIME / 86_400_000);
+    expect(back.rows.map((row) => row.day)).toEqual([20000, today, today]);
+    expect(back.nulls.day).toEqual([1, 2]);
+    await w.close();
+  });
+
+  it('continueOnError: a value that does not convert becomes null (Pinot\'s DataTypeTransformer), the rest of the row is kept', async () => {
+    const root = tmp.make('deepstore-writer-local-');
+    const r = reg({});
+    const w = newWriter(r, { parallelism: 1 });
+    await w.init(withIngestion(root, { continueOnError: true }), schema);
+    await w.collect([{ country: 'FR', day: 20000, qty: '12 apples' }, { country: 'DE', day: 20001, qty: 3 }]);
+    const back = await readSegment(r, await w.flush(), tmp, ['country', 'qty']);
+    expect(back.rows).toEqual([
+      { country: 'FR', qty: -1 }, // the column's defaultNullValue
+      { country: 'DE', qty: 3 },
+    ]);
+    expect(back.nulls.qty).toEqual([0]);
+    await w.close();
+  });
+
+  it('segmentTimeValueCheck false: any time value is kept and the segment builds', async () => {
+    const root = tmp.make('deepstore-writer-local-');
+    const r = reg({});
+    const w = newWriter(r, { parallelism: 1 });
+    await w.init(withIngestion(root, { segmentTimeValueCheck: false }), schema);
+    await w.collect(dayRows([1, 20000]));
+    const back = await readSegment(r, await w.flush(), tmp, ['day', 'country']);
+    expect(back.rows.map((row) => row.day)).toEqual([1, 20000]);
+    await w.close();
   });
 });
 

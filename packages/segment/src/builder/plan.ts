@@ -16,7 +16,7 @@ import type { ChunkCompressionName } from '../codecs.js';
 import { SegmentUnsupportedError } from '../errors.js';
 import { createTransformPipeline } from '../transform/pipeline.js';
 import type { BuilderColumn, SegmentLayoutPlan, TimeColumnInfo } from './segment-builder.js';
-import { parseTimeFormat, unitMillis } from './time-format.js';
+import { MAX_VALID_TIME_MILLIS, MIN_VALID_TIME_MILLIS, parseTimeFormat, timeValueProblem, unitMillis } from './time-format.js';
 import { BYTES_OPS, DOUBLE_OPS, FLOAT_OPS, INT_OPS, LONG_OPS, STRING_OPS, type StoredScalar, type TypeOps } from './type-ops.js';
 
 export const BIG_DECIMAL_OPS: TypeOps<BigDecimal> = {
@@ -172,7 +172,7 @@ export function planSegment(schema: PinotSchema, table: TableConfig, opts: PlanO
 
   let time: TimeColumnInfo | undefined;
   const timeField = table.timeColumnName ? schema.fieldMap.get(table.timeColumnName) : undefined;
-  if (timeField) time = timeColumnInfo(timeField);
+  if (timeField) time = timeColumnInfo(timeField, table);
 
   const nameConfig: SegmentNameGeneratorConfig = {
     tableName: table.tableNameWithType,
@@ -198,6 +198,7 @@ export function planSegment(schema: PinotSchema, table: TableConfig, opts: PlanO
     ...(time ? { time } : {}),
     ...(transform ? { transform } : {}),
     checkTimeRange: table.segmentTimeValueCheck,
+    continueOnError: table.continueOnError,
     segmentName: (min, max) =>
       generator.generate({
         sequenceId,
@@ -214,9 +215,44 @@ function parseChunkSize(s: string): number {
   return Number(m[1]) * mult;
 }
 
+/** The table's time column checks, for callers that must refuse a bad time before building (the segment writer). */
+export interface TimeColumnChecks {
+  column: string;
+  /** rowTimeValueCheck (TimeValidationTransformer), when on: Pinot's message for a bad value. */
+  row?: (value: StoredScalar) => string | undefined;
+  /** rowTimeValueCheck with continueOnError: a bad value becomes null, then the default time. */
+  nullInvalid: boolean;
+  /** segmentTimeValueCheck, when on: why a segment holding this value would fail its time check. */
+  segment?: (value: StoredScalar) => string | undefined;
+}
+
+export function timeColumnChecks(schema: PinotSchema, table: TableConfig): TimeColumnChecks | undefined {
+  const field = table.timeColumnName ? schema.fieldMap.get(table.timeColumnName) : undefined;
+  if (!field) return undefined;
+  const info = timeColumnInfo(field, table);
+  const segment = (v: StoredScalar): string | undefined => {
+    let t: ReturnType<TimeColumnInfo['segmentTime']>;
+    try {
+      t = info.segmentTime(v, v);
+    } catch (e) {
+      return `time value ${String(v)} cannot be read with format ${field.format ?? 'TIMESTAMP'}: ${(e as Error).message}`;
+    }
+    if (t.startMillis >= MIN_VALID_TIME_MILLIS && t.startMillis <= MAX_VALID_TIME_MILLIS) return undefined;
+    const when = Number.isFinite(t.startMillis) && Math.abs(t.startMillis) < 8.64e15 ? new Date(t.startMillis).toISOString() : `${t.startMillis} ms`;
+    return `time value ${t.start} ${t.unit} (${when}) is outside Pinot's valid range 1971-01-01 .. 2071-01-01`;
+  };
+  return {
+    column: field.name,
+    ...(info.rowCheck ? { row: info.rowCheck } : {}),
+    nullInvalid: Boolean(info.rowCheck && info.nullInvalid),
+    ...(table.segmentTimeValueCheck ? { segment } : {}),
+  };
+}
+
 /** The time column as SegmentGeneratorConfig.setTime + BaseSegmentCreator.writeMetadata use it. */
-function timeColumnInfo(field: FieldSpec): TimeColumnInfo {
+function timeColumnInfo(field: FieldSpec, table: TableConfig): TimeColumnInfo {
   const format = parseTimeFormat(field.format ?? 'TIMESTAMP');
+  const formatText = field.format ?? 'TIMESTAMP';
   // NullValueTransformerUtils.getDefaultTimeValue: the schema default if it is a valid time, else "now".
   let defaultValid = false;
   try {
@@ -227,6 +263,9 @@ function timeColumnInfo(field: FieldSpec): TimeColumnInfo {
   }
   return {
     name: field.name,
+    ...(table.rowTimeValueCheck
+      ? { rowCheck: (v: StoredScalar) => timeValueProblem(format, formatText, v as string | number | bigint), nullInvalid: table.continueOnError }
+      : {}),
     segmentTime(min, max) {
       if (format.kind === 'SIMPLE_DATE_FORMAT') {
         const start = format.toMillis(String(min));

@@ -8,6 +8,7 @@ import { ColumnCollector, type ColumnStatistics } from './column-collector.js';
 import { indexColumn, type ColumnIndexPlan, type ColumnIndexResult } from './column-indexer.js';
 import { buildSegmentMetadata } from './metadata-writer.js';
 import type { StoredScalar, TypeOps } from './type-ops.js';
+import { MAX_VALID_TIME_MILLIS, MIN_VALID_TIME_MILLIS } from './time-format.js';
 import { writeV3Segment } from './v3-layout.js';
 
 /** A field as the builder sees it (from the parsed schema). */
@@ -44,6 +45,13 @@ export interface BuilderColumn {
 
 export interface TimeColumnInfo {
   name: string;
+  /**
+   * ingestionConfig.rowTimeValueCheck (TimeValidationTransformer): Pinot's message for a stored
+   * time value that does not parse or is outside 1971..2071, else undefined. Absent when off.
+   */
+  rowCheck?: (value: StoredScalar) => string | undefined;
+  /** With rowCheck: ingestionConfig.continueOnError, so an invalid time becomes null (then the default time). */
+  nullInvalid?: boolean;
   /** Stored min/max of the time column -> [start, end, unit] as BaseSegmentCreator.writeMetadata computes them. */
   segmentTime(min: StoredScalar, max: StoredScalar): { start: bigint; end: bigint; unit: string; startMillis: number; endMillis: number };
   /** The value used for a null time (NullValueTransformerUtils.getDefaultTimeValue) given "now". */
@@ -65,6 +73,8 @@ export interface SegmentLayoutPlan {
   transform?: (row: Readonly<Record<string, unknown>>) => Array<Record<string, unknown>>;
   /** Pinot's segment time check (TimeUtils.isValidTimeInterval): 1971..2071. Default true. */
   checkTimeRange?: boolean;
+  /** ingestionConfig.continueOnError: a value that fails conversion becomes null (DataTypeTransformer) instead of failing the row. */
+  continueOnError?: boolean;
 }
 
 export interface BuildOptions {
@@ -110,8 +120,7 @@ export class RowError extends Error {
   }
 }
 
-export const MIN_VALID_TIME_MILLIS = Date.UTC(1971, 0, 1);
-export const MAX_VALID_TIME_MILLIS = Date.UTC(2071, 0, 1);
+export { MIN_VALID_TIME_MILLIS, MAX_VALID_TIME_MILLIS } from './time-format.js';
 
 /**
  * Builds one segment: rows go through conversion and statistics and are spilled column by
@@ -228,7 +237,16 @@ export class SegmentBuilder {
       try {
         v = c.convert(row[name]);
       } catch (e) {
-        throw new RowError(`row ${inputRow}, column ${name}: ${(e as Error).message}`, inputRow, name, { cause: e });
+        if (!this.plan.continueOnError) throw new RowError(`row ${inputRow}, column ${name}: ${(e as Error).message}`, inputRow, name, { cause: e });
+        v = null; // DataTypeTransformer with continueOnError: the null value transformer fills it
+      }
+      const time = this.plan.time;
+      if (v !== null && time?.rowCheck && time.name === name) {
+        const problem = time.rowCheck(v as StoredScalar);
+        if (problem !== undefined) {
+          if (!time.nullInvalid) throw new RowError(`row ${inputRow}, column ${name}: ${problem}`, inputRow, name);
+          v = null; // TimeValidationTransformer with continueOnError: the null value transformer fills it
+        }
       }
       if (v === null) {
         const dflt = this.plan.time?.name === name ? this.plan.time.defaultTime(this.now) : c.field.defaultNullValue;

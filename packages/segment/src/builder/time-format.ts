@@ -52,3 +52,27 @@ export function parseTimeFormat(format: string): TimeFormat {
     }
   }
 }
+
+/** TimeUtils.VALID_MIN_TIME_MILLIS / VALID_MAX_TIME_MILLIS: 1971-01-01 and 2071-01-01 UTC, both inclusive. */
+export const MIN_VALID_TIME_MILLIS = Date.UTC(1971, 0, 1);
+export const MAX_VALID_TIME_MILLIS = Date.UTC(2071, 0, 1);
+
+/**
+ * TimeValidationTransformerUtils.transformTimeValue's test for one stored time value: undefined
+ * when the value parses with the column's format into Pinot's valid range, else Pinot's message.
+ */
+export function timeValueProblem(format: TimeFormat, formatText: string, value: string | number | bigint): string | undefined {
+  let ms: number;
+  try {
+    ms = format.toMillis(value);
+  } catch {
+    return `Caught exception while parsing time value: ${String(value)} with format: ${formatText}`;
+  }
+  if (ms >= MIN_VALID_TIME_MILLIS && ms <= MAX_VALID_TIME_MILLIS) return undefined;
+  return `Time value: ${isoOrMillis(ms)} is not in valid range: 1971-01-01T00:00:00.000Z/2071-01-01T00:00:00.000Z`;
+}
+
+function isoOrMillis(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? `${ms} ms since the epoch` : d.toISOString();
+}
