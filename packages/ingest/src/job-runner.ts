@@ -48,6 +48,16 @@ export interface JobReport {
   seconds: number;
 }
 
+/** The controller's own words from an error body (`{"code":404,"error":"..."}`), if any. */
+function controllerMessage(body: string): string {
+  try {
+    const e = (JSON.parse(body) as { error?: unknown }).error;
+    return typeof e === 'string' && e !== '' ? `: ${e.slice(0, 300)}` : '';
+  } catch {
+    return '';
+  }
+}
+
 /** Fetches a JSON document: from a controller (http/https) or any registered file system. */
 async function readJsonUri(uri: string, registry: FileSystemRegistry, what: string, authToken?: string, signal?: AbortSignal): Promise<unknown> {
   let text: string;
@@ -55,8 +65,8 @@ async function readJsonUri(uri: string, registry: FileSystemRegistry, what: stri
     const scheme = schemeOf(uri);
     if (scheme === 'http' || scheme === 'https') {
       const res = await fetch(uri, { ...(signal ? { signal } : {}), headers: authToken ? { Authorization: authToken } : {} });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
       text = await res.text();
+      if (!res.ok) throw new Error(`HTTP ${res.status}${controllerMessage(text)}`);
     } else {
       const fs = await registry.resolve(uri);
       const chunks: Buffer[] = [];

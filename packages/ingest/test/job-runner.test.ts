@@ -139,3 +139,56 @@ describe('runJob with push', () => {
     }
   });
 });
+
+describe('runJob with the schema and table config from the controller', () => {
+  it('reads GET /tables/T/schema and GET /tables/T (its OFFLINE config) with the job\'s auth token; a wrong token fails naming the URI', async () => {
+    const { startControllerPeer } = await import('@deepstore/peer-controller');
+    const token = `Basic ${Buffer.from('admin:verysecret').toString('base64')}`;
+    const peer = await startControllerPeer({
+      tables: [{ tableName: 'visits', tableType: 'OFFLINE', timeColumnName: 'day', schema, config: { ...table, segmentsConfig: { timeColumnName: 'day', replication: '1' } } }],
+      registry,
+      auth: [{ token, tables: ['visits'] }],
+    });
+    try {
+      const input = join(root, 'in6');
+      const output = join(root, 'out6');
+      inputs(input, { 'a.csv': 'page,hits,day\n/a,1,20000\n' });
+      const text = (auth: string) =>
+        spec(input, output, `pinotClusterSpecs:\n  - controllerURI: '${peer.url}'\nauthToken: '${auth}'\n`)
+          .replace(/ {2}schemaURI: .*\n/, '')
+          .replace(/ {2}tableConfigURI: .*\n/, '');
+      const report = await runJob(parseJobSpec(text(token), 'job.yaml'), { registry });
+      expect(report.files.map((f) => f.status)).toEqual(['built']);
+      const seg = await openSegment(join(output, 'visits_OFFLINE_20000_20000_0.tar.gz'));
+      try {
+        expect(await seg.values('page')).toEqual(['/a']);
+      } finally {
+        await seg.close();
+      }
+      const wrong = `Basic ${Buffer.from('admin:nope').toString('base64')}`;
+      const err = await runJob(parseJobSpec(text(wrong), 'job.yaml'), { registry }).catch((e: unknown) => e as Error);
+      expect((err as Error).message).toContain(`cannot read the schema ${peer.url}/tables/visits/schema`);
+      expect((err as Error).message).toContain('401');
+      expect((err as Error).message).not.toContain('nope');
+    } finally {
+      await peer.stop();
+    }
+  });
+
+  it('a table the controller does not know: the controller\'s 404 message, naming the URI', async () => {
+    const { startControllerPeer } = await import('@deepstore/peer-controller');
+    const peer = await startControllerPeer({ tables: [{ tableName: 'other', tableType: 'OFFLINE', schema, config: table }], registry });
+    try {
+      const input = join(root, 'in7');
+      inputs(input, { 'a.csv': 'page,hits,day\n/a,1,20000\n' });
+      const text = spec(input, join(root, 'out7'), `pinotClusterSpecs:\n  - controllerURI: '${peer.url}'\n`)
+        .replace(/ {2}schemaURI: .*\n/, '')
+        .replace(/ {2}tableConfigURI: .*\n/, '');
+      const err = await runJob(parseJobSpec(text, 'job.yaml'), { registry }).catch((e: unknown) => e as Error);
+      expect((err as Error).message).toContain(`cannot read the schema ${peer.url}/tables/visits/schema`);
+      expect((err as Error).message).toContain('Schema not found for table: visits');
+    } finally {
+      await peer.stop();
+    }
+  });
+});

@@ -20,6 +20,10 @@ export interface TableSpec {
   timeColumnName?: string;
   /** ingestionConfig.segmentTimeValueCheck (default true): the segment's time interval must lie in 1971..2071. */
   segmentTimeValueCheck?: boolean;
+  /** The table config JSON served by GET /tables/{table} (under its type, as the controller answers). */
+  config?: Record<string, unknown>;
+  /** The schema JSON served by GET /tables/{table}/schema. */
+  schema?: Record<string, unknown>;
 }
 
 /** What one upload request brought and how it was answered. */

@@ -150,14 +150,14 @@ export async function startControllerPeer(options: ControllerPeerOptions): Promi
     segmentUploadTimeoutMs: options.segmentUploadTimeoutMs ?? 600_000,
   };
 
-  const checkAuth = (req: http.IncomingMessage, tableName: string | undefined): void => {
+  const checkAuth = (req: http.IncomingMessage, tableName: string | undefined, action = "CREATE '/v2/segments'"): void => {
     if (!options.auth) return;
     const given = req.headers.authorization;
     const principal = given === undefined ? undefined : options.auth.find((a) => normaliseToken(a.token) === normaliseToken(given));
     if (!principal) throw new ControllerError(Status.UNAUTHORIZED, 'HTTP 401 Unauthorized', { 'www-authenticate': 'Basic' });
     const raw = tableName ? rawTableName(tableName) : undefined;
     if (principal.tables && raw !== undefined && !principal.tables.includes(raw)) {
-      throw new ControllerError(Status.FORBIDDEN, `Permission is denied for CREATE '/v2/segments' for table '${tableName}'`);
+      throw new ControllerError(Status.FORBIDDEN, `Permission is denied for ${action} for table '${tableName}'`);
     }
   };
 
@@ -258,9 +258,31 @@ export async function startControllerPeer(options: ControllerPeerOptions): Promi
     createReadStream(file).on('error', () => res.destroy()).pipe(res);
   };
 
+  // PinotTableRestletResource.listTableConfigs and PinotTableSchema.getTableSchema, for jobs whose
+  // tableSpec names no schemaURI / tableConfigURI.
+  const handleTableGet = async (req: http.IncomingMessage, res: http.ServerResponse, table: string, schema: boolean, type: string | null): Promise<void> => {
+    const raw = rawTableName(table);
+    checkAuth(req, raw, schema ? `GET_SCHEMA '/tables/${table}/schema'` : `GET_TABLE_CONFIG '/tables/${table}'`);
+    const specs = [...state.tables.values()].filter((t) => rawTableName(t.tableName) === raw);
+    if (schema) {
+      const found = specs.find((t) => t.schema)?.schema;
+      if (!found) throw new ControllerError(Status.NOT_FOUND, `Schema not found for table: ${table}`);
+      send(res, 200, JSON.stringify(found, null, 2));
+      return;
+    }
+    const out: Record<string, unknown> = {};
+    for (const kind of ['OFFLINE', 'REALTIME'] as const) {
+      const spec = specs.find((t) => t.tableType === kind && t.config);
+      if (spec && (type === null || type.toUpperCase() === kind)) out[kind] = spec.config;
+    }
+    if (Object.keys(out).length === 0) throw new ControllerError(Status.NOT_FOUND, `Table ${type !== null ? `${table}_${type.toUpperCase()}` : table} does not exist`);
+    send(res, 200, JSON.stringify(out));
+  };
+
   const server = http.createServer({ keepAliveTimeout: 30_000, requestTimeout: 0 }, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const download = /^\/segments\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    const tableGet = /^\/tables\/([^/]+)(\/schema)?$/.exec(url.pathname);
     let work: Promise<void>;
     if (req.method === 'POST' && url.pathname === '/v2/segments') work = handleUpload(req, res, url);
     else if (req.method === 'GET' && url.pathname === '/health') {
@@ -268,6 +290,12 @@ export async function startControllerPeer(options: ControllerPeerOptions): Promi
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('OK');
       return;
+    } else if (req.method === 'GET' && tableGet) {
+      req.resume();
+      work = handleTableGet(req, res, decodeURIComponent(tableGet[1] as string), tableGet[2] !== undefined, url.searchParams.get('type')).catch((err: unknown) => {
+        const e = err instanceof ControllerError ? err : new ControllerError(Status.INTERNAL_SERVER_ERROR, (err as Error).message);
+        send(res, e.status, errorBody(e.status, e.message), e.headers);
+      });
     } else if (req.method === 'GET' && download) {
       req.resume();
       work = handleDownload(res, decodeURIComponent(download[1] as string), decodeURIComponent(download[2] as string));
