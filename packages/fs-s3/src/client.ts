@@ -20,7 +20,9 @@ export function createS3Client(cfg: S3FsConfig): S3Client {
     requestHandler: new NodeHttpHandler({
       connectionTimeout: cfg.connectionTimeout,
       // Socket inactivity: a transfer that stalls this long fails (and is retried as transient).
-      requestTimeout: cfg.socketTimeout,
+      // (Not requestTimeout: in this handler that is a whole-request timer that only logs a warning
+      // unless throwOnRequestTimeout, and a whole-request limit would cut long uploads anyway.)
+      socketTimeout: cfg.socketTimeout,
       httpAgent: new http.Agent(agentOptions),
       httpsAgent: new https.Agent(agentOptions),
     }),

@@ -58,6 +58,21 @@ describe('fs-s3 under faults (through a fault proxy in front of the S3 peer)', (
     expect(faulted() - before).toBe(3);
   });
 
+  it('fails a request whose answer does not come within socketTimeout, and a retry succeeds', async () => {
+    // Regression: socketTimeout was passed as the handler's requestTimeout, which in
+    // @smithy/node-http-handler only logs a warning: a request whose answer never came hung.
+    const u = uri('late.bin');
+    const data = patternBytes(64 * 1024, 3);
+    proxy.setRules([{ method: 'PUT', nth: [1], fault: { type: 'delay', ms: 3000 } }]);
+    const t0 = Date.now();
+    const err = (await once.write(u, data).catch((e: unknown) => e)) as { kind?: string; message?: string };
+    expect(err.kind, err.message).toBe('Transient');
+    expect(Date.now() - t0).toBeLessThan(2900);
+    proxy.setRules([{ method: 'PUT', nth: [1], fault: { type: 'delay', ms: 3000 } }]);
+    await fs.write(u, data);
+    expect((await readAll(await fs.openRead(u))).equals(data)).toBe(true);
+  });
+
   it('survives a connection reset in the middle of a part upload', async () => {
     const u = uri('multi.bin');
     const data = patternBytes(12 * MiB + 5, 2);
