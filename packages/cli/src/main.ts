@@ -6,7 +6,7 @@ import { applyConfig, parseConfigArgument, readConfigFile, type ConfigSetting } 
 import type { CommandContext, Io, OutputStream } from './context.js';
 import { oneLine } from './format.js';
 import { cat } from './commands/cat.js';
-import { inspect as inspectSegment, type InspectOptions } from './commands/inspect.js';
+import type { InspectOptions } from './commands/inspect.js';
 import type { BuildCommandOptions } from './commands/build.js';
 import type { IngestOptions } from './commands/ingest.js';
 import { ls, stat } from './commands/list.js';
@@ -194,7 +194,7 @@ function buildProgram(io: Io, select: (run: Run, globals: GlobalOptions) => void
     .argument('<segment>', 'a segment .tar.gz, a segment directory, or a URI on any scheme')
     .option('--json', 'print one JSON document')
     .option('--rows <n>', 'rows to show (default 10)')
-    .action((segment: string, opts: InspectOptions, cmd: Command) => select((ctx) => inspectSegment(ctx, segment, opts), globalsOf(cmd)));
+    .action((segment: string, opts: InspectOptions, cmd: Command) => select(async (ctx) => (await import('./commands/inspect.js')).inspect(ctx, segment, opts), globalsOf(cmd)));
 
   command('build', 'build a Pinot segment from CSV, JSON or Avro files; prints the URI of its .tar.gz last')
     .requiredOption('--schema <file>', 'Pinot schema JSON')

@@ -12,7 +12,7 @@ import {
   isErrorKind,
   throwIfAborted,
 } from './errors.js';
-import { LOCAL_CHUNK, writeFileAtomic } from './local-files.js';
+import { LOCAL_CHUNK, syncDir, writeFileAtomic } from './local-files.js';
 import { fromNodeError } from './node-errors.js';
 import { AggregateProgress } from './progress.js';
 import type {
@@ -35,6 +35,8 @@ import { isSameOrUnder, joinUri, redactUri, relativePath, sameUri, toUrl } from 
 
 /** Files moved at once by tree operations (copy of a directory, copyToLocal/FromLocal of a tree). */
 export const DEFAULT_TREE_CONCURRENCY = 4;
+/** Marks a downloadFile call from a tree copy, which syncs each directory once at the end. */
+const DEFER_DIR_SYNC = Symbol('deepstore.deferDirectorySync');
 
 /**
  * Shared behaviour for adapters: argument checks and PinotFS semantics live here once, so an
@@ -203,23 +205,30 @@ export abstract class BaseFileSystem implements PinotFS {
     } catch (err) {
       throw fromNodeError(err, { operation: 'copyToLocal', uri: target });
     }
+    const dirs = new Set<string>();
     await forEachLimit(
       files,
       this.treeConcurrency,
       async (f) => {
         const rel = safeRelative(src, f.uri);
         const onProgress = progress.forFile(rel);
-        await this.downloadFile(f.uri, path.join(target, rel), f.length, { ...signalOf(options), ...(onProgress ? { onProgress } : {}) });
+        const file = path.join(target, rel);
+        dirs.add(path.dirname(file));
+        // Each file's data is synced before its rename; its directory once, below.
+        const fileOptions: TransferOptions & { [DEFER_DIR_SYNC]?: boolean } = { ...signalOf(options), ...(onProgress ? { onProgress } : {}), [DEFER_DIR_SYNC]: true };
+        await this.downloadFile(f.uri, file, f.length, fileOptions);
         progress.fileDone(rel, f.length);
       },
       options.signal,
     );
+    await forEachLimit([...dirs], this.treeConcurrency, (d) => syncDir(d), options.signal);
   }
 
   /** Downloads one file to a local path, all-or-nothing. */
   protected async downloadFile(src: UriLike, target: string, size: number, options: TransferOptions): Promise<void> {
     const stream = await this.openRead(src, signalOf(options));
-    await writeFileAtomic(target, stream, { ...options, size, uri: redactUri(toUrl(src)), operation: 'copyToLocal' });
+    const deferred = (options as { [DEFER_DIR_SYNC]?: boolean })[DEFER_DIR_SYNC] === true;
+    await writeFileAtomic(target, stream, { ...options, size, uri: redactUri(toUrl(src)), operation: 'copyToLocal', ...(deferred ? { syncDirectory: false } : {}) });
   }
 
   async copyFromLocal(localPath: string, dst: UriLike, options: TransferOptions = {}): Promise<void> {

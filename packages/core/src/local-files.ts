@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants as fsc, createReadStream } from 'node:fs';
-import { chmod, link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, link, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -64,7 +64,16 @@ export interface AtomicWriteOptions {
   /** URI to name in errors and progress (defaults to the path). */
   uri?: string;
   operation?: string;
+  /**
+   * Also fsync the directory after the rename (default: as `fsync`). A caller writing many files
+   * turns it off and syncs each directory once at the end (a tree copy): the data is still synced
+   * before every rename, so a crash can lose a name, never leave a torn file.
+   */
+  syncDirectory?: boolean;
 }
+
+/** Below this size (when the caller knows it) the data is gathered and written in one call. */
+const SMALL_WRITE = 256 * 1024;
 
 /**
  * Writes a local file all-or-nothing: data goes to a hidden temp file beside the target,
@@ -84,23 +93,12 @@ export async function writeFileAtomic(target: string, data: WriteSource, options
     tmp = tempSibling(target);
     const fh = await open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o666);
     const reporter = new ProgressReporter(options.onProgress, options.size, options.uri);
-    // The stream owns the handle and closes it; `flush` fsyncs the data before the close.
-    const out = fh.createWriteStream({ highWaterMark: LOCAL_CHUNK, flush: options.fsync !== false });
-    // Large files: start flushing to disk while data still arrives, so the final fsync is short.
-    let written = 0;
-    let syncing: Promise<void> = Promise.resolve();
-    const flusher = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        const before = written;
-        written += chunk.length;
-        if (options.fsync !== false && Math.floor(written / SYNC_EVERY) > Math.floor(before / SYNC_EVERY)) {
-          syncing = syncing.then(() => fh.datasync()).catch(() => undefined);
-        }
-        cb(null, chunk);
-      },
-    });
-    await pipeline(source, progressStream(reporter), flusher, out, options.signal ? { signal: options.signal } : {});
-    await syncing;
+    if (options.size !== undefined && options.size <= SMALL_WRITE) {
+      // Small files (segment trees are full of them): no stream chain per file, one write and one sync.
+      await writeSmall(fh, source, reporter, options);
+    } else {
+      await writeStreamed(fh, source, reporter, options);
+    }
     // A replaced file keeps its permission bits, as an in-place rewrite would.
     const previous = await stat(target).catch(() => undefined);
     if (previous?.isFile()) await chmod(tmp, previous.mode & 0o7777);
@@ -113,7 +111,7 @@ export async function writeFileAtomic(target: string, data: WriteSource, options
       await rename(tmp, target);
     }
     tmp = undefined;
-    if (options.fsync !== false) await syncDir(path.dirname(target));
+    if (options.fsync !== false && options.syncDirectory !== false) await syncDir(path.dirname(target));
   } catch (err) {
     source.destroy();
     if (tmp !== undefined) await unlink(tmp).catch(() => undefined);
@@ -121,6 +119,48 @@ export async function writeFileAtomic(target: string, data: WriteSource, options
     if ((e as { code?: string }).code === 'EEXIST') throw new AlreadyExistsError('already exists (overwrite is off)', context);
     throw fromNodeError(e, context);
   }
+}
+
+/** Gathers a small source and writes it with one call; the handle is always closed. */
+async function writeSmall(fh: FileHandle, source: Readable, reporter: ProgressReporter, options: AtomicWriteOptions): Promise<void> {
+  try {
+    const chunks: Buffer[] = [];
+    let n = 0;
+    for await (const chunk of source) {
+      options.signal?.throwIfAborted();
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      chunks.push(b);
+      n += b.length;
+      reporter.add(b.length);
+    }
+    options.signal?.throwIfAborted();
+    if (n > 0) await fh.writeFile(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, n));
+    if (options.fsync !== false) await fh.datasync();
+    reporter.done();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Streams a source into the file, syncing as it goes so the final fsync is short. */
+async function writeStreamed(fh: FileHandle, source: Readable, reporter: ProgressReporter, options: AtomicWriteOptions): Promise<void> {
+  // The stream owns the handle and closes it; `flush` fsyncs the data before the close.
+  const out = fh.createWriteStream({ highWaterMark: LOCAL_CHUNK, flush: options.fsync !== false });
+  // Large files: start flushing to disk while data still arrives, so the final fsync is short.
+  let written = 0;
+  let syncing: Promise<void> = Promise.resolve();
+  const flusher = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      const before = written;
+      written += chunk.length;
+      if (options.fsync !== false && Math.floor(written / SYNC_EVERY) > Math.floor(before / SYNC_EVERY)) {
+        syncing = syncing.then(() => fh.datasync()).catch(() => undefined);
+      }
+      cb(null, chunk);
+    },
+  });
+  await pipeline(source, progressStream(reporter), flusher, out, options.signal ? { signal: options.signal } : {});
+  await syncing;
 }
 
 /** fsyncs a directory so a rename in it survives a crash; filesystems that refuse it (some NFS) are tolerated. */
