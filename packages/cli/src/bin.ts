@@ -6,6 +6,15 @@ import module from 'node:module';
 module.enableCompileCache?.();
 const { main } = await import('./main.js');
 
+// Node prints warnings as a multi-line banner between our one-line messages. Keep them to one
+// line, and drop google-auth-library's MetadataLookupWarning (it only says no GCP metadata server
+// answered, which is normal off GCP) unless DEEPSTORE_DEBUG is set.
+process.removeAllListeners('warning');
+process.on('warning', (w) => {
+  if (w.name === 'MetadataLookupWarning' && !process.env.DEEPSTORE_DEBUG) return;
+  process.stderr.write(`deepstore: warning: ${w.name}: ${w.message.replace(/\s+/g, ' ').trim()}\n`);
+});
+
 // A reader that goes away (`deepstore ls ... | head`) must not crash the process with EPIPE.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code !== 'EPIPE') process.exitCode = 1;

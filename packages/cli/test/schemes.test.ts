@@ -243,3 +243,22 @@ describe.skipIf(!hasScript)('progress bar (in a pseudo-terminal)', () => {
     expect(r.screen).toBe('');
   });
 });
+
+describe('warnings from a plugin', () => {
+  const WARNING_FS = path.join(path.dirname(MIRROR_FS), 'warning-fs.mjs');
+  const args = (dir: string) => ['--config', `storage.factory.class.warn=${WARNING_FS}`, '--config', `warn.root=${dir}`, 'ls', 'warn://h/'];
+
+  it('are one deepstore line each, and the GCP metadata probe warning is dropped unless DEEPSTORE_DEBUG', async () => {
+    const s = setup();
+    writeFileSync(path.join(s.a, 'h', 'f.txt'), 'x');
+    const r = await run(args(s.a));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.out).toMatch(/ warn:\/\/h\/f\.txt\n$/);
+    expect(r.stderr).toBe('deepstore: warning: DeprecationWarning: this storage SDK option is going away\n');
+    const debug = await run(args(s.a), { env: { DEEPSTORE_DEBUG: '1' } });
+    expect(debug.stderr.split('\n').filter((l) => l !== '')).toEqual([
+      'deepstore: warning: MetadataLookupWarning: received unexpected error = All promises were rejected code = 403, ENOTFOUND',
+      'deepstore: warning: DeprecationWarning: this storage SDK option is going away',
+    ]);
+  });
+});
