@@ -164,6 +164,16 @@ describe('roaring writer', () => {
     expect(serializeRoaring([1, 2, 3, 4], { runOptimize: false }).readUInt32LE(0)).toBe(12346);
   });
 
+  it('a sorted Uint32Array (the inverted index passes its docIds so), a plain array and an unsorted list with duplicates give the same bytes', () => {
+    // Runs, an array container and a bitmap container across several keys.
+    const values = [...Array.from({ length: 3000 }, (_, i) => i), ...Array.from({ length: 100 }, (_, i) => 70_000 + 7 * i), ...Array.from({ length: 6000 }, (_, i) => 140_000 + 3 * i)];
+    const expected = serializeRoaring(values);
+    expect(serializeRoaring(Uint32Array.from(values)).equals(expected)).toBe(true);
+    expect(serializeRoaring([...values].reverse().concat(values.slice(0, 50))).equals(expected)).toBe(true);
+    expect(decodeRoaring(expected).values).toEqual(values);
+    expect(serializeRoaring(new Uint32Array(0)).toString('hex')).toBe('3a30000000000000');
+  });
+
   for (let seed = 1; seed <= 6; seed++) {
     it(`random bitmaps round-trip through decodeRoaring, seed ${seed}`, () => {
       const r = rng(seed);
