@@ -68,7 +68,7 @@ export {
 export { copyAcross, type CopyAcrossOptions } from './transfer.js';
 export { PartReader } from './part-reader.js';
 export { addImplicitParents, parseUri, validateRange } from './checks.js';
-export { md5Verifier, resumingRead, type ContentVerifier, type ResumingReadOptions } from './resuming-read.js';
+export { md5Verifier, resumingChunks, resumingRead, type ContentVerifier, type ResumingChunks, type ResumingReadOptions } from './resuming-read.js';
 export { withRetry, type RetryOptions } from './retry.js';
 export { rangedDownload, type RangedDownloadOptions } from './ranged-download.js';
 export { readBool, readInt } from './settings.js';

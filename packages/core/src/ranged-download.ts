@@ -6,7 +6,7 @@ import { forEachLimit } from './concurrency.js';
 import { TransientError, asAbortedIfSignalled, type DeepstoreError, type ErrorContext } from './errors.js';
 import { syncDir, tempSibling } from './local-files.js';
 import { ProgressReporter } from './progress.js';
-import { resumingRead } from './resuming-read.js';
+import { resumingChunks } from './resuming-read.js';
 import type { Progress } from './types.js';
 
 /** Bytes after which a download starts an fdatasync in the background. */
@@ -59,7 +59,7 @@ export async function rangedDownload(options: RangedDownloadOptions): Promise<vo
       ranges,
       options.concurrency,
       async ([start, end]) => {
-        const body = resumingRead(
+        const body = resumingChunks(
           {
             start,
             end,
@@ -72,29 +72,40 @@ export async function rangedDownload(options: RangedDownloadOptions): Promise<vo
           },
           await options.openRange(start, end),
         );
+        // An abort cuts the body being read, so the loop below ends at once with Aborted.
+        const onAbort = () => body.interrupt();
+        options.signal?.addEventListener('abort', onAbort, { once: true });
         let pos = start;
         let pending: Buffer[] = [];
         let pendingBytes = 0;
         const flush = async () => {
           if (pendingBytes === 0) return;
-          const out = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-          await fh.write(out, 0, out.length, pos);
-          pos += out.length;
-          reporter.add(out.length);
+          // writev: the batch goes out without being copied into one buffer first.
+          let done = 0;
+          while (done < pendingBytes) {
+            const { bytesWritten } = await fh.writev(done === 0 ? pending : remainingAfter(pending, done), pos + done);
+            done += bytesWritten;
+          }
+          pos += pendingBytes;
+          reporter.add(pendingBytes);
+          written += pendingBytes;
           pending = [];
           pendingBytes = 0;
-          written += out.length;
           if (written - lastSync >= SYNC_EVERY) {
             lastSync = written;
             syncing = syncing.then(() => fh.datasync()).catch(() => undefined);
           }
         };
-        for await (const chunk of body) {
-          pending.push(chunk as Buffer);
-          pendingBytes += (chunk as Buffer).length;
-          if (pendingBytes >= WRITE_BATCH) await flush();
+        try {
+          for await (const chunk of body) {
+            pending.push(chunk);
+            pendingBytes += chunk.length;
+            if (pendingBytes >= WRITE_BATCH) await flush();
+          }
+          await flush();
+        } finally {
+          options.signal?.removeEventListener('abort', onAbort);
         }
-        await flush();
         if (pos !== end + 1) throw new TransientError(`range ${start}-${end} ended after ${pos - start} bytes`, ctx);
       },
       options.signal,
@@ -114,4 +125,19 @@ export async function rangedDownload(options: RangedDownloadOptions): Promise<vo
       await unlink(tmp).catch(() => undefined);
     }
   }
+}
+
+/** The buffers of `list` from byte `offset` on (after a short writev). */
+function remainingAfter(list: Buffer[], offset: number): Buffer[] {
+  const out: Buffer[] = [];
+  let skip = offset;
+  for (const b of list) {
+    if (skip >= b.length) {
+      skip -= b.length;
+      continue;
+    }
+    out.push(skip > 0 ? b.subarray(skip) : b);
+    skip = 0;
+  }
+  return out;
 }

@@ -45,6 +45,30 @@ export interface ResumingReadOptions {
  * uninterrupted, verified stream. It fails once the attempts are spent, and at once on an abort.
  */
 export function resumingRead(options: ResumingReadOptions, first: Readable): Readable {
+  const { ctx, signal } = options;
+  const chunks = resumingChunks(options, first);
+  const out = Readable.from(chunks, { objectMode: false, highWaterMark: 1 << 20 });
+  if (signal) {
+    const onAbort = () => {
+      // Destroying the body wakes the generator if it is waiting on the network.
+      chunks.interrupt();
+      out.destroy(new AbortedError(undefined, ctx));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    out.once('close', () => signal.removeEventListener('abort', onAbort));
+  }
+  return out;
+}
+
+/** resumingRead's chunks without a Readable around them; `interrupt` cuts the body being read. */
+export type ResumingChunks = AsyncGenerator<Buffer, void, undefined> & { interrupt(): void };
+
+/**
+ * The chunks of resumingRead as an async generator, for a consumer that writes them straight
+ * out (a ranged download): no Readable in between, so chunks are not gathered and copied again.
+ * The consumer handles an abort by calling `interrupt` (and sees an Aborted error).
+ */
+export function resumingChunks(options: ResumingReadOptions, first: Readable): ResumingChunks {
   const { end, ctx, signal } = options;
   let current: Readable | undefined = first;
 
@@ -95,15 +119,5 @@ export function resumingRead(options: ResumingReadOptions, first: Readable): Rea
     }
   }
 
-  const out = Readable.from(generate(), { objectMode: false, highWaterMark: 1 << 20 });
-  if (signal) {
-    const onAbort = () => {
-      // Destroying the body wakes the generator if it is waiting on the network.
-      current?.destroy();
-      out.destroy(new AbortedError(undefined, ctx));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    out.once('close', () => signal.removeEventListener('abort', onAbort));
-  }
-  return out;
+  return Object.assign(generate(), { interrupt: () => current?.destroy() });
 }
