@@ -50,8 +50,10 @@ export async function run({ workDir, log }) {
     const summary = {};
     for (const task of ['download', 'upload']) {
       const speed = (who) => mibps(size, median(results[task][who]));
-      for (const who of ['deepstore', 'curl']) rows.push(`| ${task} | ${who} | ${median(results[task][who]).toFixed(2)} | ${fmt(speed(who), 1)} | ${fmt(Math.max(...rss[task][who]) / MiB)} |`);
-      rows.push(`| ${task} | **deepstore / curl** | | **${(speed('deepstore') / speed('curl')).toFixed(2)}x** | |`);
+      // The spread shows how much a run on this machine varies (disk writeback of the GiB files).
+      const spread = (xs) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
+      for (const who of ['deepstore', 'curl']) rows.push(`| ${task} | ${who} | ${median(results[task][who]).toFixed(2)} | ${spread(results[task][who])} | ${fmt(speed(who), 1)} | ${fmt(Math.max(...rss[task][who]) / MiB)} |`);
+      rows.push(`| ${task} | **deepstore / curl** | | | **${(speed('deepstore') / speed('curl')).toFixed(2)}x** | |`);
       summary[task] = speed('deepstore') / speed('curl');
     }
     return {
@@ -59,8 +61,8 @@ export async function run({ workDir, log }) {
       markdown: [
         `File of ${size / MiB} MiB, nginx (Debian, dav + dav_ext) on 127.0.0.1 over HTTP, ${rounds} rounds alternating order, median wall time; every copy checked with \`cmp\`. \`deepstore cp\` downloads are fsynced before they appear and uploads go to a temporary name then MOVE; curl does neither (\`curl -o\`, \`curl -T\`).`,
         '',
-        '| task | client | seconds | MiB/s | peak RSS MiB |',
-        '|---|---|---:|---:|---:|',
+        '| task | client | seconds (median) | seconds (all rounds) | MiB/s | peak RSS MiB |',
+        '|---|---|---:|---:|---:|---:|',
         ...rows,
       ].join('\n'),
     };
