@@ -124,17 +124,27 @@ export async function writeFileAtomic(target: string, data: WriteSource, options
 /** Gathers a small source and writes it with one call; the handle is always closed. */
 async function writeSmall(fh: FileHandle, source: Readable, reporter: ProgressReporter, options: AtomicWriteOptions): Promise<void> {
   try {
-    const chunks: Buffer[] = [];
-    let n = 0;
+    let chunks: Buffer[] = [];
+    let gathered = 0;
+    let position = 0;
+    const writeOut = async (): Promise<void> => {
+      if (gathered === 0) return;
+      await fh.write(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, gathered), 0, gathered, position);
+      position += gathered;
+      chunks = [];
+      gathered = 0;
+    };
     for await (const chunk of source) {
       options.signal?.throwIfAborted();
       const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
       chunks.push(b);
-      n += b.length;
+      gathered += b.length;
       reporter.add(b.length);
+      // More than the announced size (the object grew since it was listed): memory stays bounded.
+      if (gathered > SMALL_WRITE) await writeOut();
     }
     options.signal?.throwIfAborted();
-    if (n > 0) await fh.writeFile(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, n));
+    await writeOut();
     if (options.fsync !== false) await fh.datasync();
     reporter.done();
   } finally {

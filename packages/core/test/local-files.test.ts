@@ -60,6 +60,16 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir)).toEqual(['f.bin']);
   });
 
+  it('a source far larger than the size it announced is written whole (the small-file path does not gather it all)', async () => {
+    const dir = mkdtempSync(join(root, 'grew-'));
+    const data = Buffer.alloc(5 * 1024 * 1024 + 11);
+    for (let i = 0; i < data.length; i += 997) data[i] = (i >>> 3) & 255;
+    const parts: Buffer[] = [];
+    for (let i = 0; i < data.length; i += 64 * 1024) parts.push(data.subarray(i, i + 64 * 1024));
+    await writeFileAtomic(join(dir, 'f.bin'), Readable.from(source(parts)), { size: 1000 });
+    expect(readFileSync(join(dir, 'f.bin')).equals(data)).toBe(true);
+  });
+
   it('a replaced file keeps its permission bits', async () => {
     const dir = mkdtempSync(join(root, 'mode-'));
     writeFileSync(join(dir, 'f.bin'), 'old');
