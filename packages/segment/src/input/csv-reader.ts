@@ -100,9 +100,11 @@ function convertCell(cell: string | undefined, mvd: string | null, nullString: s
   let parts = memo.get(cell);
   if (parts === undefined) {
     parts = cell.split(mvd).filter((p) => p !== '');
-    if (memo.size < MV_MEMO_SIZE) memo.set(cell, parts);
+    if (memo.size < MV_MEMO_SIZE && cell.length <= MV_MEMO_CELL) memo.set(cell, parts);
   }
   return parts.length > 1 ? parts.slice() : cell;
 }
 
 const MV_MEMO_SIZE = 8192;
+/** Longer cells are split each time: the memo holds at most MV_MEMO_SIZE x this many characters. */
+const MV_MEMO_CELL = 256;
