@@ -7,7 +7,7 @@ export const title = 'HTTP/WebDAV: `deepstore cp` vs curl (nginx peer)';
 
 export async function run({ workDir, log }) {
   const size = Number(process.env.DEEPSTORE_BENCH_HTTP_MB ?? 1024) * MiB;
-  const rounds = Number(process.env.DEEPSTORE_BENCH_HTTP_ROUNDS ?? 3);
+  const rounds = Number(process.env.DEEPSTORE_BENCH_HTTP_ROUNDS ?? 5); // 5: single GiB transfers here vary 2-3x with disk writeback
   const dir = path.join(workDir, 'http');
   await mkdir(dir, { recursive: true });
   const peer = await startPeerProcess(path.join(ROOT, 'packages', 'peer-nginx', 'dist', 'cli.js'), ['--root', path.join(dir, 'served')]);
