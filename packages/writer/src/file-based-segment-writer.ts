@@ -142,14 +142,16 @@ export class FileBasedSegmentWriter implements SegmentWriter {
       }
       const tc = this.timeCheck;
       if (v !== null && v !== undefined && tc && c === tc.index) {
-        const rowProblem = tc.row?.(v as never);
-        if (rowProblem !== undefined && tc.nullInvalid) {
-          v = null; // TimeValidationTransformer with continueOnError: the build fills the default time
-        } else {
-          if (rowProblem !== undefined) throw new InvalidInputError(`row ${position}, column ${f.name}: ${rowProblem}`, { operation: 'collect' });
-          const segmentProblem = tc.segment?.(v as never);
-          if (segmentProblem !== undefined) throw new InvalidInputError(`row ${position}, column ${f.name}: ${segmentProblem}${SEGMENT_CHECK_HINT}`, { operation: 'collect' });
+        // rowTimeValueCheck: null with continueOnError (the build fills the default time), else Pinot's error.
+        if (tc.row) {
+          try {
+            v = tc.row(v as never);
+          } catch (e) {
+            throw new InvalidInputError(`row ${position}, column ${f.name}: ${(e as Error).message}`, { operation: 'collect' });
+          }
         }
+        const segmentProblem = v === null ? undefined : tc.segment?.(v as never);
+        if (segmentProblem !== undefined) throw new InvalidInputError(`row ${position}, column ${f.name}: ${segmentProblem}${SEGMENT_CHECK_HINT}`, { operation: 'collect' });
       }
       rec[`c${c}`] = v === null ? null : toAvroValue(v);
     }

@@ -16,7 +16,7 @@ import type { ChunkCompressionName } from '../codecs.js';
 import { SegmentUnsupportedError } from '../errors.js';
 import { createTransformPipeline } from '../transform/pipeline.js';
 import type { BuilderColumn, SegmentLayoutPlan, TimeColumnInfo } from './segment-builder.js';
-import { MAX_VALID_TIME_MILLIS, MIN_VALID_TIME_MILLIS, parseTimeFormat, timeValueProblem, unitMillis } from './time-format.js';
+import { inValidTimeRange, isoOrRaw, parseTimeFormat, unitMillis, validateTimeValue } from './time-format.js';
 import { BYTES_OPS, DOUBLE_OPS, FLOAT_OPS, INT_OPS, LONG_OPS, STRING_OPS, type StoredScalar, type TypeOps } from './type-ops.js';
 
 export const BIG_DECIMAL_OPS: TypeOps<BigDecimal> = {
@@ -218,10 +218,8 @@ function parseChunkSize(s: string): number {
 /** The table's time column checks, for callers that must refuse a bad time before building (the segment writer). */
 export interface TimeColumnChecks {
   column: string;
-  /** rowTimeValueCheck (TimeValidationTransformer), when on: Pinot's message for a bad value. */
-  row?: (value: StoredScalar) => string | undefined;
-  /** rowTimeValueCheck with continueOnError: a bad value becomes null, then the default time. */
-  nullInvalid: boolean;
+  /** rowTimeValueCheck (TimeValidationTransformer), when on: as TimeColumnInfo.rowCheck. */
+  row?: (value: StoredScalar) => StoredScalar | null;
   /** segmentTimeValueCheck, when on: why a segment holding this value would fail its time check. */
   segment?: (value: StoredScalar) => string | undefined;
 }
@@ -237,14 +235,12 @@ export function timeColumnChecks(schema: PinotSchema, table: TableConfig): TimeC
     } catch (e) {
       return `time value ${String(v)} cannot be read with format ${field.format ?? 'TIMESTAMP'}: ${(e as Error).message}`;
     }
-    if (t.startMillis >= MIN_VALID_TIME_MILLIS && t.startMillis <= MAX_VALID_TIME_MILLIS) return undefined;
-    const when = Number.isFinite(t.startMillis) && Math.abs(t.startMillis) < 8.64e15 ? new Date(t.startMillis).toISOString() : `${t.startMillis} ms`;
-    return `time value ${t.start} ${t.unit} (${when}) is outside Pinot's valid range 1971-01-01 .. 2071-01-01`;
+    if (inValidTimeRange(t.startMillis)) return undefined;
+    return `time value ${t.start} ${t.unit} (${isoOrRaw(t.startMillis)}) is outside Pinot's valid range 1971-01-01 .. 2071-01-01`;
   };
   return {
     column: field.name,
     ...(info.rowCheck ? { row: info.rowCheck } : {}),
-    nullInvalid: Boolean(info.rowCheck && info.nullInvalid),
     ...(table.segmentTimeValueCheck ? { segment } : {}),
   };
 }
@@ -257,14 +253,14 @@ function timeColumnInfo(field: FieldSpec, table: TableConfig): TimeColumnInfo {
   let defaultValid = false;
   try {
     const ms = format.toMillis(field.defaultNullValueString);
-    defaultValid = ms >= Date.UTC(1971, 0, 1) && ms <= Date.UTC(2071, 0, 1);
+    defaultValid = inValidTimeRange(ms);
   } catch {
     defaultValid = false;
   }
   return {
     name: field.name,
     ...(table.rowTimeValueCheck
-      ? { rowCheck: (v: StoredScalar) => timeValueProblem(format, formatText, v as string | number | bigint), nullInvalid: table.continueOnError }
+      ? { rowCheck: (v: StoredScalar) => validateTimeValue(format, formatText, table.continueOnError, v as string | number | bigint) }
       : {}),
     segmentTime(min, max) {
       if (format.kind === 'SIMPLE_DATE_FORMAT') {

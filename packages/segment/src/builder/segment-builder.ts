@@ -8,7 +8,7 @@ import { ColumnCollector, type ColumnStatistics } from './column-collector.js';
 import { indexColumn, type ColumnIndexPlan, type ColumnIndexResult } from './column-indexer.js';
 import { buildSegmentMetadata } from './metadata-writer.js';
 import type { StoredScalar, TypeOps } from './type-ops.js';
-import { MAX_VALID_TIME_MILLIS, MIN_VALID_TIME_MILLIS } from './time-format.js';
+import { MAX_VALID_TIME_MILLIS, MIN_VALID_TIME_MILLIS, isoOrRaw } from './time-format.js';
 import { writeV3Segment } from './v3-layout.js';
 
 /** A field as the builder sees it (from the parsed schema). */
@@ -46,12 +46,11 @@ export interface BuilderColumn {
 export interface TimeColumnInfo {
   name: string;
   /**
-   * ingestionConfig.rowTimeValueCheck (TimeValidationTransformer): Pinot's message for a stored
-   * time value that does not parse or is outside 1971..2071, else undefined. Absent when off.
+   * ingestionConfig.rowTimeValueCheck (TimeValidationTransformer), absent when off: the value if
+   * it parses into 1971..2071; else null with continueOnError (then the default time), or an
+   * Error with Pinot's message.
    */
-  rowCheck?: (value: StoredScalar) => string | undefined;
-  /** With rowCheck: ingestionConfig.continueOnError, so an invalid time becomes null (then the default time). */
-  nullInvalid?: boolean;
+  rowCheck?: (value: StoredScalar) => StoredScalar | null;
   /** Stored min/max of the time column -> [start, end, unit] as BaseSegmentCreator.writeMetadata computes them. */
   segmentTime(min: StoredScalar, max: StoredScalar): { start: bigint; end: bigint; unit: string; startMillis: number; endMillis: number };
   /** The value used for a null time (NullValueTransformerUtils.getDefaultTimeValue) given "now". */
@@ -242,10 +241,10 @@ export class SegmentBuilder {
       }
       const time = this.plan.time;
       if (v !== null && time?.rowCheck && time.name === name) {
-        const problem = time.rowCheck(v as StoredScalar);
-        if (problem !== undefined) {
-          if (!time.nullInvalid) throw new RowError(`row ${inputRow}, column ${name}: ${problem}`, inputRow, name);
-          v = null; // TimeValidationTransformer with continueOnError: the null value transformer fills it
+        try {
+          v = time.rowCheck(v as StoredScalar);
+        } catch (e) {
+          throw new RowError(`row ${inputRow}, column ${name}: ${(e as Error).message}`, inputRow, name);
         }
       }
       if (v === null) {
@@ -432,11 +431,6 @@ export async function finishSegment(
 }
 
 /** An instant for an error message; beyond Date's range, the raw millis. */
-function isoOrRaw(ms: number): string {
-  const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? `${ms} ms` : d.toISOString();
-}
-
 async function exists(p: string): Promise<boolean> {
   try {
     await stat(p);

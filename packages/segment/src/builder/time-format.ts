@@ -57,22 +57,31 @@ export function parseTimeFormat(format: string): TimeFormat {
 export const MIN_VALID_TIME_MILLIS = Date.UTC(1971, 0, 1);
 export const MAX_VALID_TIME_MILLIS = Date.UTC(2071, 0, 1);
 
-/**
- * TimeValidationTransformerUtils.transformTimeValue's test for one stored time value: undefined
- * when the value parses with the column's format into Pinot's valid range, else Pinot's message.
- */
-export function timeValueProblem(format: TimeFormat, formatText: string, value: string | number | bigint): string | undefined {
-  let ms: number;
-  try {
-    ms = format.toMillis(value);
-  } catch {
-    return `Caught exception while parsing time value: ${String(value)} with format: ${formatText}`;
-  }
-  if (ms >= MIN_VALID_TIME_MILLIS && ms <= MAX_VALID_TIME_MILLIS) return undefined;
-  return `Time value: ${isoOrMillis(ms)} is not in valid range: 1971-01-01T00:00:00.000Z/2071-01-01T00:00:00.000Z`;
+/** TimeUtils.timeValueInValidRange. */
+export function inValidTimeRange(ms: number): boolean {
+  return ms >= MIN_VALID_TIME_MILLIS && ms <= MAX_VALID_TIME_MILLIS;
 }
 
-function isoOrMillis(ms: number): string {
+/** Epoch millis as ISO-8601, or `<ms> ms` when no Date can hold them. */
+export function isoOrRaw(ms: number): string {
   const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? `${ms} ms since the epoch` : d.toISOString();
+  return Number.isNaN(d.getTime()) ? `${ms} ms` : d.toISOString();
+}
+
+/**
+ * TimeValidationTransformerUtils.transformTimeValue for one stored time value: the value when it
+ * parses with the column's format into Pinot's valid range; otherwise null with continueOnError,
+ * else an Error with Pinot's message.
+ */
+export function validateTimeValue<T extends string | number | bigint>(format: TimeFormat, formatText: string, continueOnError: boolean, value: T): T | null {
+  let problem: string;
+  try {
+    const ms = format.toMillis(value);
+    if (inValidTimeRange(ms)) return value;
+    problem = `Time value: ${isoOrRaw(ms)} is not in valid range: 1971-01-01T00:00:00.000Z/2071-01-01T00:00:00.000Z`;
+  } catch {
+    problem = `Caught exception while parsing time value: ${String(value)} with format: ${formatText}`;
+  }
+  if (continueOnError) return null;
+  throw new Error(problem);
 }
