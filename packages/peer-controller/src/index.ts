@@ -236,7 +236,7 @@ export async function startControllerPeer(options: ControllerPeerOptions): Promi
       record.message = message;
       send(res, 200, JSON.stringify({ status: message }));
     } catch (err) {
-      const e = err instanceof ControllerError ? err : new ControllerError(Status.INTERNAL_SERVER_ERROR, (err as Error).message ?? String(err));
+      const e = asControllerError(err);
       record.status = e.status;
       record.message = e.message;
       send(res, e.status, errorBody(e.status, e.message), e.headers);
@@ -292,17 +292,18 @@ export async function startControllerPeer(options: ControllerPeerOptions): Promi
       return;
     } else if (req.method === 'GET' && tableGet) {
       req.resume();
-      work = handleTableGet(req, res, decodeURIComponent(tableGet[1] as string), tableGet[2] !== undefined, url.searchParams.get('type')).catch((err: unknown) => {
-        const e = err instanceof ControllerError ? err : new ControllerError(Status.INTERNAL_SERVER_ERROR, (err as Error).message);
-        send(res, e.status, errorBody(e.status, e.message), e.headers);
-      });
+      work = handleTableGet(req, res, decodeURIComponent(tableGet[1] as string), tableGet[2] !== undefined, url.searchParams.get('type'));
     } else if (req.method === 'GET' && download) {
       req.resume();
       work = handleDownload(res, decodeURIComponent(download[1] as string), decodeURIComponent(download[2] as string));
     } else {
       work = drain(req).then(() => send(res, Status.NOT_FOUND, errorBody(Status.NOT_FOUND, 'HTTP 404 Not Found')));
     }
-    work.catch((err: unknown) => send(res, Status.INTERNAL_SERVER_ERROR, errorBody(Status.INTERNAL_SERVER_ERROR, (err as Error).message ?? String(err))));
+    // A handler's ControllerError is answered with its status; anything else is a 500.
+    work.catch((err: unknown) => {
+      const e = asControllerError(err);
+      send(res, e.status, errorBody(e.status, e.message), e.headers);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -348,4 +349,8 @@ export async function startControllerPeer(options: ControllerPeerOptions): Promi
       return stopping;
     },
   };
+}
+
+function asControllerError(err: unknown): ControllerError {
+  return err instanceof ControllerError ? err : new ControllerError(Status.INTERNAL_SERVER_ERROR, (err as Error).message ?? String(err));
 }
