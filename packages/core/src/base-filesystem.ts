@@ -35,8 +35,8 @@ import { isSameOrUnder, joinUri, redactUri, relativePath, sameUri, toUrl } from 
 
 /** Files moved at once by tree operations (copy of a directory, copyToLocal/FromLocal of a tree). */
 export const DEFAULT_TREE_CONCURRENCY = 4;
-/** Marks a downloadFile call from a tree copy, which syncs each directory once at the end. */
-const DEFER_DIR_SYNC = Symbol('deepstore.deferDirectorySync');
+/** downloadFile's options: a tree copy passes `syncDirectory: false` and syncs each directory once at the end. */
+export type DownloadFileOptions = TransferOptions & { syncDirectory?: boolean };
 
 /**
  * Shared behaviour for adapters: argument checks and PinotFS semantics live here once, so an
@@ -215,8 +215,7 @@ export abstract class BaseFileSystem implements PinotFS {
         const file = path.join(target, rel);
         dirs.add(path.dirname(file));
         // Each file's data is synced before its rename; its directory once, below.
-        const fileOptions: TransferOptions & { [DEFER_DIR_SYNC]?: boolean } = { ...signalOf(options), ...(onProgress ? { onProgress } : {}), [DEFER_DIR_SYNC]: true };
-        await this.downloadFile(f.uri, file, f.length, fileOptions);
+        await this.downloadFile(f.uri, file, f.length, { ...signalOf(options), ...(onProgress ? { onProgress } : {}), syncDirectory: false });
         progress.fileDone(rel, f.length);
       },
       options.signal,
@@ -225,10 +224,9 @@ export abstract class BaseFileSystem implements PinotFS {
   }
 
   /** Downloads one file to a local path, all-or-nothing. */
-  protected async downloadFile(src: UriLike, target: string, size: number, options: TransferOptions): Promise<void> {
+  protected async downloadFile(src: UriLike, target: string, size: number, options: DownloadFileOptions): Promise<void> {
     const stream = await this.openRead(src, signalOf(options));
-    const deferred = (options as { [DEFER_DIR_SYNC]?: boolean })[DEFER_DIR_SYNC] === true;
-    await writeFileAtomic(target, stream, { ...options, size, uri: redactUri(toUrl(src)), operation: 'copyToLocal', ...(deferred ? { syncDirectory: false } : {}) });
+    await writeFileAtomic(target, stream, { ...options, size, uri: redactUri(toUrl(src)), operation: 'copyToLocal' });
   }
 
   async copyFromLocal(localPath: string, dst: UriLike, options: TransferOptions = {}): Promise<void> {

@@ -50,7 +50,7 @@ export {
   uriFromPath,
   withoutTrailingSlash,
 } from './uri.js';
-export { BaseFileSystem, DEFAULT_TREE_CONCURRENCY, signalOf, walkLocal } from './base-filesystem.js';
+export { BaseFileSystem, DEFAULT_TREE_CONCURRENCY, signalOf, walkLocal, type DownloadFileOptions } from './base-filesystem.js';
 export { LOCAL_CHUNK, knownSize, retryLocalUpload, syncDir, tempSibling, toReadable, writeFileAtomic, type AtomicWriteOptions } from './local-files.js';
 export { AggregateProgress, ProgressReporter, progressStream } from './progress.js';
 export { Semaphore, forEachLimit } from './concurrency.js';

@@ -25,6 +25,7 @@ import {
   validateRange,
   withRetry,
   type Capabilities,
+  type DownloadFileOptions,
   type DeleteOptions,
   type ErrorContext,
   type FileMetadata,
@@ -444,7 +445,7 @@ export class HttpFileSystem extends BaseFileSystem {
   }
 
   /** Large files come down in concurrent ranges (servers answer each range from the page cache). */
-  protected override async downloadFile(src: UriLike, target: string, size: number, options: TransferOptions): Promise<void> {
+  protected override async downloadFile(src: UriLike, target: string, size: number, options: DownloadFileOptions): Promise<void> {
     const url = this.locate(src, 'copyToLocal');
     const ctx = { operation: 'copyToLocal', uri: url };
     if (size < 4 * RANGE_SIZE) {

@@ -45,6 +45,7 @@ import {
   toReadable,
   validateRange,
   type Capabilities,
+  type DownloadFileOptions,
   type DeleteOptions,
   type ErrorContext,
   type FileMetadata,
@@ -399,7 +400,7 @@ export class S3FileSystem extends BaseFileSystem {
   }
 
   /** Downloads large objects with concurrent ranged GETs written in place, pinned to one version by ETag. */
-  protected override async downloadFile(src: UriLike, target: string, size: number, options: TransferOptions): Promise<void> {
+  protected override async downloadFile(src: UriLike, target: string, size: number, options: DownloadFileOptions): Promise<void> {
     const part = this.cfg.multiPartUploadPartSize;
     if (size <= 2 * part) {
       await super.downloadFile(src, target, size, options);
