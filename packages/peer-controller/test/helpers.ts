@@ -1,23 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildSegment, type BuiltSegment } from '@deepstore/segment';
 
 const run = promisify(execFile);
 
-export class TempDirs {
-  private readonly dirs: string[] = [];
-  make(prefix = 'deepstore-peer-controller-test-'): string {
-    const d = mkdtempSync(join(tmpdir(), prefix));
-    this.dirs.push(d);
-    return d;
-  }
-  cleanup(): void {
-    for (const d of this.dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  }
-}
+export { TempDirs } from '@deepstore/conformance';
 
 export const schema = {
   schemaName: 'orders',

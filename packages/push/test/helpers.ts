@@ -1,20 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { FileSystemRegistry } from '@deepstore/core';
 import { buildSegment, type BuiltSegment } from '@deepstore/segment';
 
-export class TempDirs {
-  private readonly dirs: string[] = [];
-  make(prefix = 'deepstore-push-test-'): string {
-    const d = mkdtempSync(join(tmpdir(), prefix));
-    this.dirs.push(d);
-    return d;
-  }
-  cleanup(): void {
-    for (const d of this.dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  }
-}
+export { TempDirs } from '@deepstore/conformance';
 
 export const schema = {
   schemaName: 'orders',

@@ -1,26 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileSystemRegistry, isErrorKind } from '@deepstore/core';
 import { openSegment, type CellValue } from '@deepstore/segment';
 import { FileBasedSegmentWriter, GenericRow, type FileBasedSegmentWriterOptions } from '@deepstore/writer';
+import { TempDirs } from '@deepstore/conformance';
 
-/** Temp directories made by one test file, removed by cleanup(). */
-export class TempDirs {
-  private readonly dirs: string[] = [];
-
-  make(prefix = 'deepstore-writer-test-'): string {
-    const d = mkdtempSync(join(tmpdir(), prefix));
-    this.dirs.push(d);
-    return d;
-  }
-
-  cleanup(): void {
-    for (const d of this.dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  }
-}
+export { TempDirs };
 
 /** Every column type the buffer has to carry, a multi-value column, a custom default and the time column. */
 export const schema = {
