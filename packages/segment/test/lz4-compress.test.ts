@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lz4DecodeBlock } from '../src/lz4.js';
 import { lz4CompressBlock, lz4CompressBound } from '../src/writer/lz4-compress.js';
 import { lz4CompressBlockReference } from './lz4-reference.js';
+import { rng, int } from './helpers/rng.js';
 
 /**
  * The optimised compressor (no BigInt, DataView reads, reused tables and scratch) must write the
@@ -10,17 +11,6 @@ import { lz4CompressBlockReference } from './lz4-reference.js';
  */
 
 /** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const int = (r: () => number, n: number) => Math.floor(r() * n);
 
 function randomBytes(r: () => number, n: number): Buffer {
   const b = Buffer.alloc(n);

@@ -13,21 +13,12 @@ import {
   splitLegacyList,
 } from '../src/writer/properties-writer.js';
 import { fixturesDir } from './fixtures-dir.js';
+import { rng } from './helpers/rng.js';
 
 // Facts below come from Commons Configuration 2.15.1 / Commons Text 1.15.0 (Pinot's versions).
 const one = (key: string, value: PropertyValue | null) => new PropertiesWriter().set(key, value).toString();
 
 /** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Strips the license comment block (everything up to the first blank line) Pinot's test files carry. */
 function withoutHeader(buf: Buffer): Buffer {

@@ -35,22 +35,13 @@ import {
   targetChunkSize,
   writeVarByteV4,
 } from '../src/writer/raw-forward.js';
+import { rng } from './helpers/rng.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'raw-forward-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let fileNo = 0;
 
 /** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Opts = Omit<RawForwardIndexWriterOptions, 'file' | 'numDocs'>;
 

@@ -20,19 +20,9 @@ import { lz4CompressBlock } from '../src/writer/lz4-compress.js';
 import { targetChunkSize, writeVarByteV4 } from '../src/writer/raw-forward.js';
 import { serializeRoaring } from '../src/writer/roaring-writer.js';
 import { writeSortedSV } from '../src/writer/sorted-forward.js';
+import { rng, int } from './helpers/rng.js';
 
 /** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const int = (r: () => number, n: number) => Math.floor(r() * n);
 
 function meta(dataType: string, cardinality: number, dictionaryElementSize: number): ColumnMetadata {
   return {
